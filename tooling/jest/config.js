@@ -27,6 +27,7 @@ export function jestConfig(overrides = {}) {
     },
     // Integration tests talk to real servers; give them room, but not forever.
     testTimeout: 30_000,
+    reporters: ['default', require.resolve('./summary-reporter.js')],
     ...overrides,
   };
 }
