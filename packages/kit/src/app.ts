@@ -1,0 +1,86 @@
+// The app factory every service starts from: a Fastify 5 instance with the TypeBox type provider and
+// the runtime plugins (request context, errors, health, metrics). Building the app does no I/O; the
+// service's server.ts decides when to listen (see run-service.ts).
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Problem } from '@scalegram/contracts/problem';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { DestinationStream } from 'pino';
+import { errorHandlerPlugin } from './error-handler.ts';
+import { healthPlugin, type ReadinessCheck } from './health.ts';
+import { createLogger, type LogLevel } from './logging.ts';
+import { metricsPlugin } from './metrics.ts';
+import { requestContextPlugin, traceLoggerFactory } from './request-context.ts';
+import { requestIdFor } from './request-id.ts';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  /** Service name, stamped on every log line and metric. */
+  name: string;
+  version: string;
+  logLevel?: LogLevel;
+  /** Where logs go; stdout by default. */
+  logDestination?: DestinationStream;
+  /** Maximum request body in bytes; larger bodies get 413. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Dependencies that must answer before this instance takes traffic. */
+  readinessChecks?: ReadinessCheck[];
+  readinessTimeoutMs?: number;
+  /** Fastify `trustProxy`: set it when behind the Ingress so `request.ip` is the client's. */
+  trustProxy?: boolean | string | string[];
+}
+
+// Probes and scrapes arrive every few seconds; logging each one would drown the useful lines.
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function createApp(options: AppOptions): App {
+  const app = Fastify({
+    loggerInstance: createLogger({
+      service: options.name,
+      version: options.version,
+      level: options.logLevel ?? 'info',
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
+    }) as FastifyBaseLogger,
+    childLoggerFactory: traceLoggerFactory,
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: (request) => QUIET_PATHS.has(request.url),
+    }),
+    // We validate the incoming x-request-id ourselves instead of trusting any header value.
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+    // Graceful shutdown: refuse requests that arrive while closing, close idle keep-alive sockets at
+    // once, and let in-flight requests finish.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Routes can reference the shared problem schema as `Type.Ref('Problem')` in their responses.
+  app.addSchema(Problem);
+  app.register(requestContextPlugin);
+  app.register(errorHandlerPlugin);
+  app.register(metricsPlugin, { service: options.name });
+  app.register(healthPlugin, {
+    checks: options.readinessChecks ?? [],
+    checkTimeoutMs: options.readinessTimeoutMs ?? 2000,
+  });
+  return app;
+}

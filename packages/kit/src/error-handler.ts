@@ -1,0 +1,163 @@
+// The one error handler: every failure leaves the service as RFC 9457 problem+json with a stable
+// `type` and `code`. Known errors keep their meaning; anything unknown becomes a bare 500 whose real
+// cause goes to the log only, so a stack trace or SQL message never reaches a client.
+import { STATUS_CODES } from 'node:http';
+import { ConflictError, NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
+import { InvalidCursorError } from '@scalegram/contracts/pagination';
+import { PROBLEM_CONTENT_TYPE, type Problem, problemType } from '@scalegram/contracts/problem';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { HttpProblem } from './http-problem.ts';
+import { UpstreamResponseError, UpstreamTimeoutError } from './upstream-errors.ts';
+
+type FieldError = NonNullable<Problem['errors']>[number];
+
+interface ProblemDraft {
+  status: number;
+  code: string;
+  title?: string;
+  detail?: string;
+  errors?: FieldError[];
+  extra?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+// Fastify's own 4xx errors (content-type parser, body limit, validation) get codes of their own.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_VALIDATION: 'validation-failed',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid-content-length',
+};
+
+// For other 4xx errors raised by Fastify plugins (rate limiting, auth) with only a statusCode.
+const STATUS_DEFAULT_CODES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable-content',
+  429: 'too-many-requests',
+};
+
+function fieldErrors(error: FastifyError): FieldError[] {
+  const context = error.validationContext ?? 'request';
+  return (error.validation ?? []).map((issue) => {
+    const params = issue.params as { missingProperty?: string; additionalProperty?: string };
+    const leaf = params.missingProperty ?? params.additionalProperty;
+    const field = `/${context}${issue.instancePath ?? ''}${leaf ? `/${leaf}` : ''}`;
+    return { field, message: issue.message ?? 'is invalid' };
+  });
+}
+
+/** Maps a thrown value to a problem; undefined means "unknown": answer 500 and log it. */
+export function problemFor(error: unknown): ProblemDraft | undefined {
+  if (error instanceof HttpProblem) {
+    return {
+      status: error.status,
+      code: error.code,
+      title: error.title,
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
+      extra: error.extra,
+      headers: error.headers,
+    };
+  }
+  if (error instanceof NotFoundError || error instanceof ConflictError) {
+    return { status: error.status, code: error.code, detail: error.message };
+  }
+  if (error instanceof UnavailableError) {
+    // The message may name hosts or drivers; the client only needs to know to come back later.
+    return { status: 503, code: error.code, detail: 'A dependency is temporarily unavailable; retry later.' };
+  }
+  if (error instanceof UpstreamTimeoutError) {
+    return { status: 504, code: error.code, detail: 'An upstream service did not answer in time.' };
+  }
+  if (error instanceof UpstreamResponseError) {
+    return { status: 502, code: error.code, detail: 'An upstream service answered with an error.' };
+  }
+  if (error instanceof InvalidCursorError) {
+    return { status: 400, code: 'invalid-cursor', detail: error.message };
+  }
+  const fastifyError = error as Partial<FastifyError> & { headers?: Record<string, string> };
+  if (fastifyError?.validation) {
+    return {
+      status: 400,
+      code: 'validation-failed',
+      title: 'Request validation failed',
+      detail: fastifyError.message ?? 'The request is invalid.',
+      errors: fieldErrors(fastifyError as FastifyError),
+    };
+  }
+  const status = fastifyError?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // A 4xx statusCode on an error is its author's statement that the message is meant for clients.
+    const code =
+      (fastifyError.code && FASTIFY_CODES[fastifyError.code]) ?? STATUS_DEFAULT_CODES[status] ?? `http-${status}`;
+    return {
+      status,
+      code,
+      ...(fastifyError.message ? { detail: fastifyError.message } : {}),
+      ...(fastifyError.headers ? { headers: fastifyError.headers } : {}),
+    };
+  }
+  return undefined;
+}
+
+function pathOf(request: FastifyRequest): string {
+  const url = request.url;
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, draft: ProblemDraft): FastifyReply {
+  const problem: Problem = {
+    ...draft.extra,
+    type: problemType(draft.code),
+    title: draft.title ?? STATUS_CODES[draft.status] ?? 'Error',
+    status: draft.status,
+    ...(draft.detail === undefined ? {} : { detail: draft.detail }),
+    instance: pathOf(request),
+    code: draft.code,
+    requestId: request.id,
+    ...(draft.errors ? { errors: draft.errors } : {}),
+  };
+  if (draft.headers) reply.headers(draft.headers);
+  // Serialized here, not by the route's response schema: a route's 400 schema must not reshape or
+  // strip the problem document.
+  return reply.code(draft.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error, request, reply) => {
+      const draft = problemFor(error);
+      if (!draft) {
+        request.log.error({ err: error }, 'unhandled error');
+        return sendProblem(request, reply, {
+          status: 500,
+          code: 'internal',
+          detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
+        });
+      }
+      if (draft.status >= 500) request.log.warn({ err: error }, 'dependency failure');
+      else request.log.info({ code: draft.code, status: draft.status }, 'request rejected');
+      return sendProblem(request, reply, draft);
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(request, reply, {
+        status: 404,
+        code: 'route-not-found',
+        detail: `No route for ${request.method} ${pathOf(request)}`,
+      }),
+    );
+  },
+  { name: '@scalegram/kit/error-handler', fastify: '5.x' },
+);
