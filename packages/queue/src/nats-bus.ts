@@ -1,0 +1,186 @@
+// The production MessageBus on NATS JetStream: streams and durable pull consumers for domain events and
+// work queues, core NATS subjects for live (transient) pushes. The connection reconnects forever with a
+// jittered wait; publishes fail with UnavailableError after a bounded timeout instead of hanging.
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos, headers as natsHeaders } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
+import { DEAD_LETTER_MAX_AGE_MS, DEAD_LETTER_STREAM, DEAD_LETTER_SUBJECTS, type DeadLetter } from './dead-letter.ts';
+import { startNatsConsumer } from './nats-consumer.ts';
+import { toBusError } from './nats-errors.ts';
+import type { BusLogger, Consumer, MessageBus, StreamOptions } from './port.ts';
+
+export interface NatsBusOptions {
+  servers: string | string[];
+  /** Connection name shown by the server's monitoring (service name and replica). */
+  name: string;
+  /** Longest a publish waits for the stream's acknowledgement. Default 5 s. */
+  publishTimeoutMs?: number;
+  /** Wait between reconnect attempts, plus up to `reconnectJitterMs` so replicas do not stampede. */
+  reconnectTimeWaitMs?: number;
+  reconnectJitterMs?: number;
+  logger?: BusLogger;
+}
+
+const consoleLogger: BusLogger = { warn: (details, message) => console.warn(message, details) };
+
+export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus> {
+  const logger = options.logger ?? consoleLogger;
+  const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
+  const nc = await connect({
+    servers: options.servers,
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: options.reconnectTimeWaitMs ?? 1_000,
+    reconnectJitter: options.reconnectJitterMs ?? 500,
+  }).catch((err: unknown) => {
+    throw toBusError(err, `connect to ${String(options.servers)}`);
+  });
+  const jsm = await jetstreamManager(nc, { timeout: publishTimeoutMs });
+  const js: JetStreamClient = jsm.jetstream();
+  const active = new Set<Consumer>();
+  let deadLetterStream: Promise<void> | undefined;
+
+  // Reconnects are silent in the client; a warning per state change is what an operator needs to see.
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect') {
+        logger.warn({ server: status.server }, `nats ${status.type}`);
+      }
+    }
+  })();
+
+  async function ensureStream(config: StreamOptions): Promise<void> {
+    const wanted: Partial<StreamConfig> & { name: string } = {
+      name: config.name,
+      subjects: config.subjects,
+      retention: RetentionPolicy[retentionKey(config.retention)],
+      storage: StorageType.File,
+      num_replicas: config.replicas ?? 1,
+      max_age: nanos(config.maxAgeMs ?? 0),
+      duplicate_window: nanos(config.duplicateWindowMs ?? 2 * 60 * 1000),
+      max_msgs: config.maxMsgs ?? -1,
+    };
+    try {
+      const info = await jsm.streams.info(config.name).catch((err: unknown) => {
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return undefined;
+        throw err;
+      });
+      if (!info) await jsm.streams.add(wanted);
+      else await jsm.streams.update(config.name, wanted);
+    } catch (err) {
+      throw toBusError(err, `stream ${config.name}`);
+    }
+  }
+
+  async function publishDeadLetter(letter: DeadLetter): Promise<void> {
+    const h = natsHeaders();
+    for (const [key, value] of Object.entries(letter.headers)) h.set(key, value);
+    await js
+      .publish(letter.subject, letter.data, { msgID: letter.msgId, headers: h, timeout: publishTimeoutMs })
+      .catch((err: unknown) => {
+        throw toBusError(err, 'dead-letter publish');
+      });
+  }
+
+  return {
+    ensureStream,
+
+    async streamState(name) {
+      try {
+        const info = await jsm.streams.info(name);
+        return { name, messages: info.state.messages, lastSeq: info.state.last_seq };
+      } catch (err) {
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) {
+          throw new NotFoundError(`stream ${name} does not exist`, { code: 'stream-not-found', cause: err });
+        }
+        throw toBusError(err, `stream ${name}`);
+      }
+    },
+
+    async publish(subject, event, publishOptions = {}) {
+      try {
+        const ack = await js.publish(subject, JSON.stringify(event), {
+          msgID: publishOptions.msgId ?? event.id,
+          timeout: publishTimeoutMs,
+        });
+        return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+      } catch (err) {
+        throw toBusError(err, `publish ${subject}`);
+      }
+    },
+
+    async consume(consumeOptions, handler) {
+      if (consumeOptions.deadLetter !== false) {
+        deadLetterStream ??= ensureStream({
+          name: DEAD_LETTER_STREAM,
+          subjects: DEAD_LETTER_SUBJECTS,
+          retention: 'limits',
+          maxAgeMs: DEAD_LETTER_MAX_AGE_MS,
+        }).catch((err: unknown) => {
+          deadLetterStream = undefined; // let the next consume try again
+          throw err;
+        });
+        await deadLetterStream;
+      }
+      const deps = { nc, js, jsm, logger, publishDeadLetter };
+      const inner = await startNatsConsumer(deps, consumeOptions, handler as Parameters<typeof startNatsConsumer>[2]);
+      const consumer: Consumer = {
+        async stop() {
+          await inner.stop();
+          active.delete(consumer);
+        },
+      };
+      active.add(consumer);
+      return consumer;
+    },
+
+    async publishTransient(subject, data) {
+      try {
+        nc.publish(subject, JSON.stringify(data));
+      } catch (err) {
+        throw toBusError(err, `publish ${subject}`);
+      }
+    },
+
+    async subscribeTransient(subject, handler) {
+      const sub = nc.subscribe(subject, {
+        callback: (err, msg) => {
+          if (err) return logger.warn({ subject, err: err.message }, 'transient subscription failed');
+          try {
+            handler(msg.json(), msg.subject);
+          } catch (handlerErr) {
+            logger.warn({ subject: msg.subject, err: String(handlerErr) }, 'transient subscriber failed');
+          }
+        },
+      });
+      // Resolve once the server has the interest registered, so a publish right after is received.
+      await nc.flush().catch((err: unknown) => {
+        throw toBusError(err, `subscribe ${subject}`);
+      });
+      return { unsubscribe: () => sub.unsubscribe() };
+    },
+
+    async close() {
+      if (nc.isClosed()) return;
+      await Promise.all([...active].map((c) => c.stop()));
+      await nc.drain().catch((err: unknown) => {
+        if (!nc.isClosed()) throw new UnavailableError('could not drain the NATS connection', { cause: err });
+      });
+    },
+  };
+}
+
+function retentionKey(retention: StreamOptions['retention']): keyof typeof RetentionPolicy {
+  if (retention === 'workqueue') return 'Workqueue';
+  if (retention === 'interest') return 'Interest';
+  return 'Limits';
+}
