@@ -1,0 +1,77 @@
+// Embedded adapter: PGlite, the real PostgreSQL compiled to WebAssembly, running in this process.
+// Same SQL, same migrations, same Kysely dialect family as production; one connection per process.
+import { PGlite, types } from '@electric-sql/pglite';
+import { Kysely, type PGlite as KyselyPGlite, PGliteDialect, type PGliteQueryResults, sql } from 'kysely';
+import { instrumentDialect, type QueryCounter } from './instrumented-dialect.ts';
+import type { PgliteDatabaseOptions, RelationalDatabase } from './port.ts';
+
+type Queryable = Pick<PGlite, 'query' | 'exec'>;
+type Rows = Awaited<ReturnType<PGlite['query']>>;
+
+// Kysely's PGlite driver sends every statement with PGlite's `query`, i.e. the extended protocol,
+// which accepts one statement only. node-postgres uses the simple protocol whenever a query has no
+// parameters, which is what lets a migration file hold many statements. Route parameterless
+// statements through `exec` (the simple protocol) so both adapters accept the same SQL.
+async function queryLikeNodePostgres(target: Queryable, text: string, params?: unknown[]): Promise<Rows> {
+  if (params !== undefined && params.length > 0) return target.query(text, params, { rowMode: 'object' });
+  const results = await target.exec(text, { rowMode: 'object' });
+  const last = results.at(-1);
+  return last ?? { rows: [], fields: [], affectedRows: 0 };
+}
+
+// The object Kysely's PGliteDialect drives: PGlite itself, with `query` re-routed as above, both
+// outside and inside transactions.
+function kyselyFacade(pglite: PGlite): KyselyPGlite {
+  return {
+    get closed() {
+      return pglite.closed;
+    },
+    get ready() {
+      return pglite.ready;
+    },
+    waitReady: pglite.waitReady,
+    close: () => pglite.close(),
+    query: async <T>(text: string, params?: unknown[]) =>
+      (await queryLikeNodePostgres(pglite, text, params)) as PGliteQueryResults<T>,
+    transaction: (callback) =>
+      pglite.transaction((tx) =>
+        callback({
+          query: async <T>(text: string, params?: unknown[]) =>
+            (await queryLikeNodePostgres(tx, text, params)) as PGliteQueryResults<T>,
+          rollback: () => tx.rollback(),
+        }),
+      ),
+  };
+}
+
+export async function createPgliteDatabase<DB>(options: PgliteDatabaseOptions = {}): Promise<RelationalDatabase<DB>> {
+  const name = options.name ?? (options.dataDir === undefined ? 'pglite:memory' : `pglite:${options.dataDir}`);
+  const pglite = await PGlite.create({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    // PGlite parses int8 to BigInt by default; node-postgres returns strings. Return strings here
+    // too, so both adapters hand services the same type for 64-bit ids and counts.
+    parsers: { [types.INT8]: (value: string) => value },
+  });
+
+  const counter: QueryCounter = { count: 0 };
+  const dialect = new PGliteDialect({ pglite: kyselyFacade(pglite) });
+  const db = new Kysely<DB>({ dialect: instrumentDialect(dialect, counter, name) });
+  let closed: Promise<void> | undefined;
+
+  return {
+    name,
+    db,
+    transaction: (fn) => db.transaction().execute(fn),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async listen(channel, onNotification) {
+      return pglite.listen(channel, () => onNotification());
+    },
+    queryCount: () => counter.count,
+    close() {
+      closed ??= db.destroy(); // closes PGlite (and flushes dataDir)
+      return closed;
+    },
+  };
+}
