@@ -1,0 +1,135 @@
+// Serves the local store's presigned URLs: `PUT <prefix>/<key>` uploads and `GET <prefix>/<key>`
+// downloads, each valid only with an unexpired signature from the store (./url-signature.ts).
+//
+//   await app.register(localFileRoutes, { store, prefix: '/files' });
+//
+// The plugin is wrapped with fastify-plugin (name and Fastify version checked at registration) and
+// registers its routes in a child context of its own, under `prefix`: that keeps its catch-all
+// content-type parser, which hands the raw request stream to the upload handler, away from the
+// application's other routes (and fastify-plugin alone would ignore the `prefix` option).
+
+import { PROBLEM_CONTENT_TYPE, problemType } from '@scalegram/contracts/problem';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { InvalidInputError } from '../invalid-input-error.ts';
+import { assertValidKey } from '../object-key.ts';
+import type { LocalFileStore } from './local-store.ts';
+
+export interface LocalFileRoutesOptions {
+  store: LocalFileStore;
+  /** Path where the routes are mounted; `publicBaseUrl` of the store must point here. */
+  prefix: string;
+}
+
+interface SignedQuery {
+  expires?: string;
+  sig?: string;
+  'response-content-type'?: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  411: 'Length Required',
+  500: 'Internal Server Error',
+};
+
+function problem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string) {
+  return reply
+    .code(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ type: problemType(code), title: TITLES[status] ?? 'Error', status, code, detail, instance: request.url });
+}
+
+function keyOf(request: FastifyRequest): string | undefined {
+  const key = (request.params as { '*': string })['*'];
+  try {
+    assertValidKey(key);
+    return key;
+  } catch {
+    return undefined;
+  }
+}
+
+async function routes(app: FastifyInstance, { store }: LocalFileRoutesOptions) {
+  // Leave the body unread: the PUT handler streams it to disk itself, with a hard byte limit.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+  const querySchema = {
+    type: 'object',
+    properties: {
+      expires: { type: 'string', pattern: '^[0-9]{1,12}$' },
+      sig: { type: 'string', maxLength: 128 },
+      'response-content-type': { type: 'string', maxLength: 255 },
+    },
+  } as const;
+
+  app.put('/*', { schema: { querystring: querySchema } }, async (request, reply) => {
+    const key = keyOf(request);
+    if (!key) return problem(reply, request, 400, 'invalid-object-key', 'invalid object key');
+    const { expires, sig } = request.query as SignedQuery;
+    const contentLength = request.headers['content-length'];
+    if (contentLength === undefined) {
+      return problem(reply, request, 411, 'length-required', 'uploads must declare their Content-Length');
+    }
+    const contentType = request.headers['content-type'] ?? '';
+    const signed = { method: 'PUT' as const, key, expires: Number(expires), contentType, contentLength };
+    if (!expires || !sig || !store.verify(signed, sig)) {
+      return problem(reply, request, 403, 'signature-mismatch', 'missing, expired or invalid signature');
+    }
+    const length = Number(contentLength);
+    if (length > store.maxUploadBytes) return problem(reply, request, 400, 'too-large', 'upload is too large');
+    try {
+      // The signed length is also the hard limit: the write aborts past it and keeps nothing.
+      const info = await store.objects.write(key, request.raw, {
+        contentType,
+        expectedLength: length,
+        maxBytes: store.maxUploadBytes,
+      });
+      return reply.code(200).header('etag', `"${info.etag}"`).send();
+    } catch (error) {
+      if (error instanceof InvalidInputError) return problem(reply, request, 400, error.code, error.message);
+      throw error;
+    }
+  });
+
+  app.get('/*', { schema: { querystring: querySchema } }, async (request, reply) => {
+    const key = keyOf(request);
+    if (!key) return problem(reply, request, 400, 'invalid-object-key', 'invalid object key');
+    const query = request.query as SignedQuery;
+    const responseContentType = query['response-content-type'] ?? '';
+    const signed = {
+      method: 'GET' as const,
+      key,
+      expires: Number(query.expires),
+      contentType: responseContentType,
+      contentLength: '',
+    };
+    if (!query.expires || !query.sig || !store.verify(signed, query.sig)) {
+      return problem(reply, request, 403, 'signature-mismatch', 'missing, expired or invalid signature');
+    }
+    try {
+      const object = await store.objects.read(key);
+      return reply
+        .header('content-type', responseContentType || object.contentType)
+        .header('content-length', object.contentLength)
+        .header('etag', `"${object.etag}"`)
+        .header('last-modified', object.lastModified.toUTCString())
+        .send(object.body);
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') {
+        return problem(reply, request, 404, 'object-not-found', 'no such object');
+      }
+      throw error;
+    }
+  });
+}
+
+export const localFileRoutes = fp(
+  async (app: FastifyInstance, options: LocalFileRoutesOptions) => {
+    await app.register(routes, options);
+  },
+  { name: '@scalegram/file-store/local-file-routes', fastify: '5.x' },
+);
