@@ -43,6 +43,8 @@ export function toPortError(error: unknown, context: string): unknown {
     return error;
   }
   // fetch rejects with a TypeError when there is no HTTP answer at all (refused, reset, DNS failure).
-  if (error instanceof TypeError) return new UnavailableError(`${context}: Qdrant is unreachable`, { cause: error });
+  // Checked by name: fetch's TypeError may come from another realm (e.g. under Jest's VM modules).
+  if ((error as { name?: unknown } | null)?.name === 'TypeError')
+    return new UnavailableError(`${context}: Qdrant is unreachable`, { cause: error });
   return error;
 }
