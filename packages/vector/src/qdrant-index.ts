@@ -6,8 +6,9 @@
 //   upsert            PUT /collections/{name}/points?wait=true
 //   delete            POST /collections/{name}/points/delete?wait=true
 //   search            POST /collections/{name}/points/query { query: [..vector], filter, score_threshold, limit }
-//   recommend         POST /collections/{name}/points/query { query: { recommend: { positive, negative,
-//                     strategy: "average_vector" } } } — Qdrant leaves the example points out of the result
+//   recommend         POST /collections/{name}/points (the examples must exist), then
+//                     POST /collections/{name}/points/query { query: { recommend: { positive, negative,
+//                     strategy: "average_vector" } }, filter: { must_not: [{ has_id: examples }] } }
 //   count             POST /collections/{name}/points/count { filter, exact: true }
 //   get               POST /collections/{name}/points { ids }
 // Writes pass wait=true so that a resolved upsert or delete is visible to the next read, which is what
@@ -17,7 +18,7 @@
 // original string is also stored in the payload under RESERVED_PAYLOAD_KEY, so that it can be read in
 // Qdrant's dashboard and filtered on; the adapter removes it from the payloads it returns.
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
-import { ConflictError } from '@scalegram/contracts/errors';
+import { ConflictError, NotFoundError } from '@scalegram/contracts/errors';
 import {
   assertCollectionName,
   assertDimension,
@@ -106,8 +107,13 @@ export function createQdrantIndex(options: QdrantIndexOptions): VectorIndex {
 
     async deleteCollection(name) {
       assertCollectionName(name);
-      // Deleting a missing collection answers `result: false` (not an error), which is what the port wants.
-      await call(`delete collection ${name}`, () => client.deleteCollection(name));
+      // Qdrant answers a missing collection with `result: false`, not an error (deletion is idempotent
+      // by design, qdrant/qdrant#100); a 404 from some other version means the same thing.
+      try {
+        await call(`delete collection ${name}`, () => client.deleteCollection(name));
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
     },
 
     async upsert(name, points) {
@@ -157,16 +163,25 @@ export function createQdrantIndex(options: QdrantIndexOptions): VectorIndex {
     async recommend(name, query) {
       assertCollectionName(name);
       assertRecommendQuery(query);
+      const positive = query.positive.map(pointIdToUuid);
+      const negative = (query.negative ?? []).map(pointIdToUuid);
+      const examples = [...new Set([...positive, ...negative])];
+      // The Query API has been seen to silently drop example ids that do not exist (qdrant/qdrant#9390),
+      // where the legacy recommend endpoint answered 404; check them first so that every version
+      // behaves as the port says.
+      const found = await call(`get examples from ${name}`, () =>
+        client.retrieve(name, { ids: examples, with_payload: false, with_vector: false }),
+      );
+      const present = new Set(found.map((record) => String(record.id)));
+      const missing = examples.find((uuid) => !present.has(uuid));
+      if (missing !== undefined) throw new NotFoundError(`point ${uuidToPointId(missing)} does not exist in ${name}`);
+      // Qdrant leaves the examples out of recommend results; the has_id condition makes that explicit.
+      const filter = toQdrantFilter(query.filter) ?? {};
+      const mustNot = Array.isArray(filter.must_not) ? filter.must_not : [];
       const response = await call(`recommend in ${name}`, () =>
         client.query(name, {
-          query: {
-            recommend: {
-              positive: query.positive.map(pointIdToUuid),
-              negative: (query.negative ?? []).map(pointIdToUuid),
-              strategy: 'average_vector',
-            },
-          },
-          filter: toQdrantFilter(query.filter),
+          query: { recommend: { positive, negative, strategy: 'average_vector' } },
+          filter: { ...filter, must_not: [...mustNot, { has_id: examples }] },
           limit: query.limit,
           with_payload: true,
         }),
