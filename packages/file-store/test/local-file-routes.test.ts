@@ -131,6 +131,23 @@ describe('localFileRoutes', () => {
     expect(await missing.json()).toMatchObject({ status: 404, code: 'object-not-found' });
   });
 
+  it('serves suffix ranges, answers 416 past the end, and ignores multi-range requests', async () => {
+    const bytes = randomBytes(1000);
+    await local.store.put('range/x.bin', bytes, { contentType: 'video/mp4' });
+    const { url } = await local.store.presignGet('range/x.bin', { expiresInSeconds: 60 });
+    const suffix = await fetch(url, { headers: { range: 'bytes=-10' } });
+    expect(suffix.status).toBe(206);
+    expect(suffix.headers.get('content-range')).toBe('bytes 990-999/1000');
+    expect(Buffer.from(await suffix.arrayBuffer()).equals(bytes.subarray(990))).toBe(true);
+    const past = await fetch(url, { headers: { range: 'bytes=1000-' } });
+    expect(past.status).toBe(416);
+    expect(past.headers.get('content-range')).toBe('bytes */1000');
+    await past.arrayBuffer();
+    const multi = await fetch(url, { headers: { range: 'bytes=0-1,5-6' } });
+    expect(multi.status).toBe(200);
+    expect((await multi.arrayBuffer()).byteLength).toBe(1000);
+  });
+
   it('refuses to presign an upload above maxUploadBytes', async () => {
     await expect(
       local.store.presignPut('big/x.bin', {

@@ -1,5 +1,6 @@
 // Serves the local store's presigned URLs: `PUT <prefix>/<key>` uploads and `GET <prefix>/<key>`
-// downloads, each valid only with an unexpired signature from the store (./url-signature.ts).
+// downloads (with single `Range` support), each valid only with an unexpired signature from the
+// store (./url-signature.ts).
 //
 //   await app.register(localFileRoutes, { store, prefix: '/files' });
 //
@@ -13,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import { assertValidKey } from '../object-key.ts';
+import { parseByteRange } from './byte-range.ts';
 import type { LocalFileStore } from './local-store.ts';
 
 export interface LocalFileRoutesOptions {
@@ -32,6 +34,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   411: 'Length Required',
+  416: 'Range Not Satisfiable',
   500: 'Internal Server Error',
 };
 
@@ -111,13 +114,21 @@ async function routes(app: FastifyInstance, { store }: LocalFileRoutesOptions) {
       return problem(reply, request, 403, 'signature-mismatch', 'missing, expired or invalid signature');
     }
     try {
-      const object = await store.objects.read(key);
+      const { info, file } = await store.objects.open(key);
+      const range = parseByteRange(request.headers.range, info.contentLength);
+      if (range === 'unsatisfiable') {
+        await file.close();
+        reply.header('content-range', `bytes */${info.contentLength}`);
+        return problem(reply, request, 416, 'range-not-satisfiable', 'the range starts past the end of the object');
+      }
+      if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.contentLength}`);
       return reply
-        .header('content-type', responseContentType || object.contentType)
-        .header('content-length', object.contentLength)
-        .header('etag', `"${object.etag}"`)
-        .header('last-modified', object.lastModified.toUTCString())
-        .send(object.body);
+        .header('content-type', responseContentType || info.contentType)
+        .header('content-length', range ? range.end - range.start + 1 : info.contentLength)
+        .header('accept-ranges', 'bytes')
+        .header('etag', `"${info.etag}"`)
+        .header('last-modified', info.lastModified.toUTCString())
+        .send(file.createReadStream(range));
     } catch (error) {
       if ((error as Error).name === 'NotFoundError') {
         return problem(reply, request, 404, 'object-not-found', 'no such object');

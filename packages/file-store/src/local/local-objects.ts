@@ -4,7 +4,7 @@
 // never a mixture, and a failed or aborted upload leaves nothing but a deleted temporary file.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -96,15 +96,24 @@ export class LocalObjects {
     return toInfo(key, record);
   }
 
+  /** The object with its bytes streamed. */
   async read(key: string): Promise<StoredObject> {
-    // A concurrent overwrite may delete the blob between reading the record and opening the blob;
-    // once opened, the file stays readable even if unlinked, so re-reading the record is enough.
+    const { info, file } = await this.open(key);
+    return { ...info, body: file.createReadStream() };
+  }
+
+  /**
+   * Opens the current version of an object: the caller streams (part of) it from `file`, or closes
+   * it. An open file stays readable even if a concurrent overwrite deletes it, so the bytes always
+   * match `info`.
+   */
+  async open(key: string): Promise<{ info: ObjectInfo; file: FileHandle }> {
+    // The blob may be deleted between reading the record and opening the blob; read the record again.
     for (let attempt = 0; attempt < 3; attempt++) {
       const record = await this.#readRecord(key);
       if (!record) throw notFound(key);
       try {
-        const handle = await open(this.#layout.blobPath(key, record.blob), 'r');
-        return { ...toInfo(key, record), body: handle.createReadStream() };
+        return { info: toInfo(key, record), file: await open(this.#layout.blobPath(key, record.blob), 'r') };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }

@@ -255,6 +255,20 @@ export function describeFileStoreContract(name: string, makeHarness: () => Promi
         expect(await get.text()).toBe('%PDF-1.7');
       });
 
+      it('serves a byte range of a download', async () => {
+        const bytes = randomBytes(5000);
+        await store.put('presigned/range.bin', bytes, { contentType: 'video/mp4' });
+        const download = await store.presignGet('presigned/range.bin', { expiresInSeconds: 60 });
+        const middle = await fetch(download.url, { headers: { range: 'bytes=100-199' } });
+        expect(middle.status).toBe(206);
+        expect(middle.headers.get('content-range')).toBe('bytes 100-199/5000');
+        expect(Buffer.from(await middle.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
+        const tail = await fetch(download.url, { headers: { range: 'bytes=4990-' } });
+        expect(tail.status).toBe(206);
+        expect(tail.headers.get('content-range')).toBe('bytes 4990-4999/5000');
+        expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(4990))).toBe(true);
+      });
+
       it('answers a download of a missing object with 404', async () => {
         const download = await store.presignGet('presigned/missing', { expiresInSeconds: 60 });
         const get = await fetch(download.url);
