@@ -79,12 +79,20 @@ export class LocalObjects {
     };
     await this.#lock.run(key, async () => {
       const metaPath = this.#layout.metaPath(key);
-      await mkdir(dirname(metaPath), { recursive: true });
-      await rename(tmp, this.#layout.blobPath(key, record.blob));
-      const previous = await this.#readRecord(key);
+      const blobPath = this.#layout.blobPath(key, record.blob);
       const tmpMeta = this.#layout.tmpPath(randomUUID());
-      await writeFile(tmpMeta, JSON.stringify(record), { flag: 'wx' });
-      await rename(tmpMeta, metaPath); // the commit point
+      let previous: MetaRecord | undefined;
+      try {
+        await mkdir(dirname(metaPath), { recursive: true });
+        await rename(tmp, blobPath);
+        previous = await this.#readRecord(key);
+        await writeFile(tmpMeta, JSON.stringify(record), { flag: 'wx' });
+        await rename(tmpMeta, metaPath); // the commit point
+      } catch (error) {
+        // Not committed: the previous version (if any) is untouched; remove what this write left.
+        await Promise.all([tmp, blobPath, tmpMeta].map((path) => rm(path, { force: true })));
+        throw error;
+      }
       if (previous) await rm(this.#layout.blobPath(key, previous.blob), { force: true });
     });
     return toInfo(key, record);

@@ -50,8 +50,8 @@ export function createLocalStore(config: LocalStoreConfig): LocalFileStore {
   if (config.signingSecret.length < 32) throw new TypeError('signingSecret must have at least 32 characters');
   assertValidLength(config.maxUploadBytes);
   const baseUrl = config.publicBaseUrl.replace(/\/+$/, '');
-  const objects = new LocalObjects(localLayout(config.directory));
-  const { objectsDir } = localLayout(config.directory);
+  const layout = localLayout(config.directory);
+  const objects = new LocalObjects(layout);
 
   const signedUrl = (request: SignedRequest, query: Record<string, string>) => {
     const search = new URLSearchParams({ ...query, expires: String(request.expires) });
@@ -61,7 +61,7 @@ export function createLocalStore(config: LocalStoreConfig): LocalFileStore {
 
   async function* listObjects(prefix: string, limit: number, startAfter?: string): AsyncGenerator<ListedObject> {
     let count = 0;
-    for await (const key of listKeys(objectsDir, prefix, startAfter)) {
+    for await (const key of listKeys(layout.objectsDir, prefix, startAfter)) {
       const info = await objects.head(key).catch((error: unknown) => {
         if ((error as Error).name === 'NotFoundError') return undefined; // deleted while listing
         throw error;
