@@ -28,6 +28,7 @@ import {
   assertDimension,
   assertFilter,
   assertPayload,
+  assertPayloadIndexes,
   assertRecommendQuery,
   assertSearchQuery,
   assertVector,
@@ -119,10 +120,12 @@ export async function createEmbeddedIndex(options: EmbeddedIndexOptions = {}): P
   }
 
   return {
-    async ensureCollection(name, { dimension, distance }) {
+    // payloadIndexes need no work here: every query scans every payload anyway.
+    async ensureCollection(name, { dimension, distance, payloadIndexes }) {
       if (closed) throw new Error('the embedded vector index is closed');
       assertCollectionName(name);
       assertDimension(dimension);
+      assertPayloadIndexes(payloadIndexes);
       if (distance !== 'cosine') throw new RangeError(`unsupported distance ${String(distance)}`);
       const existing = collections.get(name);
       if (existing !== undefined) {

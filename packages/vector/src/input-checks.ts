@@ -1,6 +1,6 @@
 // Argument checks shared by both adapters, so that bad input fails the same way (RangeError) whether
 // the index is in process or behind Qdrant's HTTP API, and before anything is sent or changed.
-import type { Condition, Filter, RecommendQuery, SearchQuery } from './port.ts';
+import type { Condition, Filter, PayloadIndexType, RecommendQuery, SearchQuery } from './port.ts';
 
 // Safe as a Qdrant collection name and as a file name on every OS the embedded index runs on.
 const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,128}$/;
@@ -32,6 +32,18 @@ export function assertVector(vector: number[] | Float32Array, dimension?: number
   for (const value of vector) {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new RangeError('vector components must be finite numbers');
+    }
+  }
+}
+
+const PAYLOAD_INDEX_TYPES = new Set<string>(['keyword', 'integer', 'float', 'bool']);
+
+export function assertPayloadIndexes(indexes: Record<string, PayloadIndexType> | undefined): void {
+  for (const [field, type] of Object.entries(indexes ?? {})) {
+    if (field === '' || !PAYLOAD_INDEX_TYPES.has(type)) {
+      throw new RangeError(
+        `payload index ${JSON.stringify(field)} needs a type of ${[...PAYLOAD_INDEX_TYPES].join(', ')}`,
+      );
     }
   }
 }

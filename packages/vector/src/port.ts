@@ -12,9 +12,18 @@
 /** Only cosine similarity is offered: embedders here produce L2-normalised vectors, where it is the norm. */
 export type Distance = 'cosine';
 
+/** How a payload field is indexed for filtering: strings matched exactly, integers, floats or booleans. */
+export type PayloadIndexType = 'keyword' | 'integer' | 'float' | 'bool';
+
 export interface CollectionOptions {
   dimension: number;
   distance: Distance;
+  /**
+   * Payload fields the services filter on, e.g. { authorId: 'keyword', createdAt: 'integer' }. Qdrant
+   * builds an index per field (filtered search stays fast, and Qdrant's strict mode refuses filters on
+   * unindexed fields); the embedded index scans every payload anyway and needs none. Idempotent.
+   */
+  payloadIndexes?: Record<string, PayloadIndexType>;
 }
 
 /** A scalar payload value a condition can compare with. Numbers in `match` must be integers (Qdrant matches integers and keywords, not floats). */

@@ -1,7 +1,8 @@
 // The production adapter: Qdrant through its REST API (@qdrant/js-client-rest).
 //
 // Mapping of the port onto Qdrant (https://api.qdrant.tech/):
-//   ensureCollection  GET /collections/{name}, then PUT /collections/{name} { vectors: { size, distance: "Cosine" } }
+//   ensureCollection  GET /collections/{name}/exists, then PUT /collections/{name} { vectors: { size,
+//                     distance: "Cosine" } }, then PUT /collections/{name}/index per payload index
 //   deleteCollection  DELETE /collections/{name}
 //   upsert            PUT /collections/{name}/points?wait=true
 //   delete            POST /collections/{name}/points/delete?wait=true
@@ -24,6 +25,7 @@ import {
   assertDimension,
   assertFilter,
   assertPayload,
+  assertPayloadIndexes,
   assertRecommendQuery,
   assertSearchQuery,
   assertVector,
@@ -86,22 +88,33 @@ export function createQdrantIndex(options: QdrantIndexOptions): VectorIndex {
   }
 
   return {
-    async ensureCollection(name, { dimension, distance }) {
+    async ensureCollection(name, { dimension, distance, payloadIndexes = {} }) {
       assertCollectionName(name);
       assertDimension(dimension);
+      assertPayloadIndexes(payloadIndexes);
       if (distance !== 'cosine') throw new RangeError(`unsupported distance ${String(distance)}`);
       const { exists } = await call(`check collection ${name}`, () => client.collectionExists(name));
-      if (exists) return checkDimension(name, dimension);
-      try {
-        await call(`create collection ${name}`, () =>
-          client.createCollection(name, { vectors: { size: dimension, distance: 'Cosine' } }),
-        );
-      } catch (error) {
-        // Another replica created it between our check and our create: fine if it has our dimension.
-        // (Qdrant answers 409 for an existing collection; older versions answered 400 "already exists".)
-        const { exists: nowExists } = await call(`check collection ${name}`, () => client.collectionExists(name));
-        if (!nowExists) throw error;
+      if (exists) {
         await checkDimension(name, dimension);
+      } else {
+        try {
+          await call(`create collection ${name}`, () =>
+            client.createCollection(name, { vectors: { size: dimension, distance: 'Cosine' } }),
+          );
+        } catch (error) {
+          // Another replica created it between our check and our create: fine if it has our dimension.
+          // (Qdrant answers 409 for an existing collection since 1.8; before, 400 "already exists".)
+          const { exists: nowExists } = await call(`check collection ${name}`, () => client.collectionExists(name));
+          if (!nowExists) throw error;
+          await checkDimension(name, dimension);
+        }
+      }
+      // Creating an index that already exists with the same type is accepted by Qdrant, so this is
+      // idempotent too; wait=true so that the first filtered query after ensureCollection can use it.
+      for (const [field, type] of Object.entries(payloadIndexes)) {
+        await call(`index ${name}.${field}`, () =>
+          client.createPayloadIndex(name, { field_name: field, field_schema: type, wait: true }),
+        );
       }
     },
 

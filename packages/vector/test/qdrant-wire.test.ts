@@ -5,6 +5,7 @@
 // back (UUID → decimal id, reserved payload key removed). Qdrant's own behaviour is what the contract
 // suite checks when QDRANT_URL points at a real server.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ConflictError } from '@scalegram/contracts/errors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createQdrantIndex } from '../src/qdrant-index.ts';
 
@@ -47,13 +48,51 @@ describe('Qdrant adapter on the wire', () => {
     return recorded.splice(0);
   }
 
-  it('creates a cosine collection when it does not exist', async () => {
+  it('creates a cosine collection when it does not exist, then its payload indexes', async () => {
     answers.set('GET /collections/posts/exists', { exists: false });
     const index = createQdrantIndex({ url, apiKey: 'k' });
-    await index.ensureCollection('posts', { dimension: 384, distance: 'cosine' });
+    await index.ensureCollection('posts', {
+      dimension: 384,
+      distance: 'cosine',
+      payloadIndexes: { authorId: 'keyword', createdAt: 'integer' },
+    });
     expect(take()).toEqual([
       { method: 'GET', url: '/collections/posts/exists', body: undefined, apiKey: 'k' },
       { method: 'PUT', url: '/collections/posts', body: { vectors: { size: 384, distance: 'Cosine' } }, apiKey: 'k' },
+      {
+        method: 'PUT',
+        url: '/collections/posts/index?wait=true',
+        body: { field_name: 'authorId', field_schema: 'keyword' },
+        apiKey: 'k',
+      },
+      {
+        method: 'PUT',
+        url: '/collections/posts/index?wait=true',
+        body: { field_name: 'createdAt', field_schema: 'integer' },
+        apiKey: 'k',
+      },
+    ]);
+  });
+
+  it('checks the dimension of an existing collection', async () => {
+    answers.set('GET /collections/posts/exists', { exists: true });
+    answers.set('GET /collections/posts', {
+      status: 'green',
+      optimizer_status: 'ok',
+      segments_count: 1,
+      config: { params: { vectors: { size: 384, distance: 'Cosine' } } },
+      payload_schema: {},
+    });
+    const index = createQdrantIndex({ url });
+    await index.ensureCollection('posts', { dimension: 384, distance: 'cosine' });
+    await expect(index.ensureCollection('posts', { dimension: 768, distance: 'cosine' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect(take().map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /collections/posts/exists',
+      'GET /collections/posts',
+      'GET /collections/posts/exists',
+      'GET /collections/posts',
     ]);
   });
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConflictError, NotFoundError } from '@scalegram/contracts/errors';
-import type { VectorIndex } from '../../src/port.ts';
+import type { PayloadIndexType, VectorIndex } from '../../src/port.ts';
 
 export interface ContractAdapter {
   /** A fresh index instance. */
@@ -26,10 +26,10 @@ export function describeVectorContract(name: string, adapter: ContractAdapter): 
     const run = randomBytes(4).toString('hex');
 
     /** A collection name no other suite (or run) uses; removed in afterAll. */
-    async function collection(dimension = DIM): Promise<string> {
+    async function collection(payloadIndexes?: Record<string, PayloadIndexType>): Promise<string> {
       const collectionName = `contract_${run}_${created.length}`;
       created.push(collectionName);
-      await index.ensureCollection(collectionName, { dimension, distance: 'cosine' });
+      await index.ensureCollection(collectionName, { dimension: DIM, distance: 'cosine', payloadIndexes });
       return collectionName;
     }
 
@@ -85,9 +85,15 @@ export function describeVectorContract(name: string, adapter: ContractAdapter): 
     });
 
     it('filters on payload: match value, match any, range, mustNot, nested keys and arrays', async () => {
-      const c = await collection();
+      // Indexed and unindexed fields must filter alike.
+      const c = await collection({ author: 'keyword', time: 'integer' });
+      await index.ensureCollection(c, {
+        dimension: DIM,
+        distance: 'cosine',
+        payloadIndexes: { author: 'keyword', time: 'integer' },
+      });
       const points = [
-        { id: '1', author: '100', time: 1_000, tags: ['a', 'b'], meta: { lang: 'en' } },
+        { id: '1', author: '100', time: 1_000, tags: ['a', 'b'], meta: { lang: 'en' }, views: 7 },
         { id: '2', author: '100', time: 2_000, tags: ['c'], meta: { lang: 'fr' } },
         { id: '3', author: '200', time: 3_000, tags: [], meta: { lang: 'en' } },
         { id: '4', author: '300', time: 4_000, tags: ['b'], meta: { lang: 'de' } },
@@ -113,8 +119,9 @@ export function describeVectorContract(name: string, adapter: ContractAdapter): 
           mustNot: [{ key: 'meta.lang', match: { any: ['fr', 'de'] } }],
         }),
       ).toEqual(['1', '3']);
-      // A type mismatch does not match: the string "1000" is not the number 1000.
-      expect(await ids({ must: [{ key: 'time', match: { value: '1000' } }] })).toEqual([]);
+      // Integers match integers, and a type mismatch does not match: the string "7" is not the number 7.
+      expect(await ids({ must: [{ key: 'views', match: { value: 7 } }] })).toEqual(['1']);
+      expect(await ids({ must: [{ key: 'views', match: { value: '7' } }] })).toEqual([]);
       // A missing field satisfies no condition: it fails must and passes mustNot.
       expect(await ids({ must: [{ key: 'missing', match: { value: 'x' } }] })).toEqual([]);
       expect(await ids({ mustNot: [{ key: 'missing', match: { value: 'x' } }] })).toEqual(['1', '2', '3', '4']);
