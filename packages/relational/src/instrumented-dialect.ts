@@ -104,19 +104,19 @@ class InstrumentedDriver implements Driver {
     return this.#mapped(() => this.#inner.rollbackTransaction(this.#unwrap(connection)));
   }
 
-  savepoint(connection: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
+  async savepoint(connection: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
     const savepoint = this.#inner.savepoint?.bind(this.#inner);
     if (savepoint === undefined) throw new Error('savepoints are not supported by this driver');
     return savepoint(connection, name, compile);
   }
 
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
     const rollback = this.#inner.rollbackToSavepoint?.bind(this.#inner);
     if (rollback === undefined) throw new Error('savepoints are not supported by this driver');
     return rollback(connection, name, compile);
   }
 
-  releaseSavepoint(connection: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
     const release = this.#inner.releaseSavepoint?.bind(this.#inner);
     if (release === undefined) throw new Error('savepoints are not supported by this driver');
     return release(connection, name, compile);

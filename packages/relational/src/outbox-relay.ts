@@ -164,6 +164,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         .updateTable('outbox')
         .set({ sent_at: sql<Date>`clock_timestamp()`, attempts: row.attempts + 1, last_error: null })
         .where('position', '=', row.position)
+        .where('sent_at', 'is', null) // a successor that took over may have marked it already
         .execute();
       published++;
     }

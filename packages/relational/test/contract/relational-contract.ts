@@ -179,6 +179,38 @@ export function describeRelationalContract(adapterName: string, target: Contract
         expect(await database.db.selectFrom('users').select('id').where('id', '=', first).execute()).toEqual([]);
       });
 
+      it('rolls back to a savepoint: a failed nested step undoes only itself', async () => {
+        const [kept, taken, undone] = [newId(), newId(), newId()];
+        await database.db
+          .insertInto('users')
+          .values({ id: taken, username: `sp-${taken}` })
+          .execute();
+        const trx = await database.db.startTransaction().execute();
+        try {
+          await trx
+            .insertInto('users')
+            .values({ id: kept, username: `sp-${kept}` })
+            .execute();
+          const nested = await trx.savepoint('nested').execute();
+          await nested
+            .insertInto('users')
+            .values({ id: undone, username: `sp-${undone}` })
+            .execute();
+          const clash = nested
+            .insertInto('users')
+            .values({ id: newId(), username: `sp-${taken}` })
+            .execute();
+          await expect(clash).rejects.toBeInstanceOf(UniqueViolationError);
+          await nested.rollbackToSavepoint('nested').execute();
+          await trx.commit().execute();
+        } catch (error) {
+          await trx.rollback().execute();
+          throw error;
+        }
+        const rows = await database.db.selectFrom('users').select('id').where('id', 'in', [kept, undone]).execute();
+        expect(rows.map((row) => row.id)).toEqual([kept]);
+      });
+
       it('keeps concurrent transactions isolated from each other and from plain queries', async () => {
         const [kept, dropped, plain] = [newId(), newId(), newId()];
         const results = await Promise.allSettled([
