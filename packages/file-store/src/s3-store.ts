@@ -3,6 +3,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
+import { NotFoundError } from '@scalegram/contracts/errors';
 import { Client } from 'minio';
 import { checkListArguments } from './list-options.ts';
 import { assertValidKey } from './object-key.ts';
@@ -11,7 +12,7 @@ import type { FileStore, ListedObject, ListOptions, PresignGetOptions, PresignPu
 import { checkedBody } from './put-body.ts';
 import { mapS3Error } from './s3-errors.ts';
 import { metadataHeaders, objectInfoFromHeaders, unquoteEtag } from './s3-headers.ts';
-import { presignV4 } from './sigv4-presign.ts';
+import { type PresignV4Request, presignV4 } from './sigv4-presign.ts';
 
 export interface S3StoreConfig {
   /** `host` or `host:port` of the S3 API, as this process reaches it (e.g. `minio:9000`). */
@@ -46,7 +47,12 @@ export function createS3Store(config: S3StoreConfig): FileStore {
   });
   const { bucket } = config;
 
-  const presign = (method: 'GET' | 'PUT', key: string, expiresInSeconds: number, extra: object) => {
+  const presign = (
+    method: 'GET' | 'PUT',
+    key: string,
+    expiresInSeconds: number,
+    extra: Pick<PresignV4Request, 'headers' | 'query'>,
+  ) => {
     // SigV4 dates have whole seconds; truncating here makes `expiresAt` the instant S3 will use.
     const date = new Date(Math.floor(Date.now() / 1000) * 1000);
     const url = presignV4({
@@ -147,10 +153,10 @@ export function createS3Store(config: S3StoreConfig): FileStore {
     async delete(key: string) {
       assertValidKey(key);
       try {
-        await client.removeObject(bucket, key); // S3 answers 204 for a missing key too
+        await client.removeObject(bucket, key); // S3 answers 204 for a missing key as well
       } catch (error) {
         const mapped = mapS3Error(error, key);
-        if (mapped instanceof Error && mapped.name === 'NotFoundError') return;
+        if (mapped instanceof NotFoundError) return; // some S3-compatible servers answer 404 instead
         throw mapped;
       }
     },

@@ -9,6 +9,7 @@
 // content-type parser, which hands the raw request stream to the upload handler, away from the
 // application's other routes (and fastify-plugin alone would ignore the `prefix` option).
 
+import { NotFoundError } from '@scalegram/contracts/errors';
 import { PROBLEM_CONTENT_TYPE, problemType } from '@scalegram/contracts/problem';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -130,9 +131,7 @@ async function routes(app: FastifyInstance, { store }: LocalFileRoutesOptions) {
         .header('last-modified', info.lastModified.toUTCString())
         .send(file.createReadStream(range));
     } catch (error) {
-      if ((error as Error).name === 'NotFoundError') {
-        return problem(reply, request, 404, 'object-not-found', 'no such object');
-      }
+      if (error instanceof NotFoundError) return problem(reply, request, 404, 'object-not-found', 'no such object');
       throw error;
     }
   });

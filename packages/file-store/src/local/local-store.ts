@@ -1,7 +1,7 @@
 // The embedded FileStore: objects in a local directory, presigned URLs signed with HMAC-SHA256 and
 // served by the Fastify plugin in ./local-file-routes.ts (register it where `publicBaseUrl` points).
 import type { Readable } from 'node:stream';
-import { UnavailableError } from '@scalegram/contracts/errors';
+import { NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import { checkListArguments } from '../list-options.ts';
 import { assertValidKey } from '../object-key.ts';
@@ -63,7 +63,7 @@ export function createLocalStore(config: LocalStoreConfig): LocalFileStore {
     let count = 0;
     for await (const key of listKeys(layout.objectsDir, prefix, startAfter)) {
       const info = await objects.head(key).catch((error: unknown) => {
-        if ((error as Error).name === 'NotFoundError') return undefined; // deleted while listing
+        if (error instanceof NotFoundError) return undefined; // deleted while listing
         throw error;
       });
       if (!info) continue;
