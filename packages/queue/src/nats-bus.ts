@@ -27,6 +27,12 @@ export interface NatsBusOptions {
   /** Wait between reconnect attempts, plus up to `reconnectJitterMs` so replicas do not stampede. */
   reconnectTimeWaitMs?: number;
   reconnectJitterMs?: number;
+  /**
+   * Lifetime of a consumer's pull request. After a reconnect the client re-checks its consumer and, if
+   * JetStream is still recovering, retries only after this long, so it bounds how long consumers stay idle
+   * once the broker is back. Shorter means more idle pull traffic. Default 5 s.
+   */
+  pullExpiresMs?: number;
   logger?: BusLogger;
 }
 
@@ -131,7 +137,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus
         });
         await deadLetterStream;
       }
-      const deps = { nc, js, jsm, logger, publishDeadLetter };
+      const deps = { nc, js, jsm, logger, publishDeadLetter, pullExpiresMs: options.pullExpiresMs ?? 5_000 };
       const inner = await startNatsConsumer(deps, consumeOptions, handler as Parameters<typeof startNatsConsumer>[2]);
       const consumer: Consumer = {
         async stop() {

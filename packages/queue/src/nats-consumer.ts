@@ -22,6 +22,8 @@ export interface NatsConsumerDeps {
   js: JetStreamClient;
   jsm: JetStreamManager;
   logger: BusLogger;
+  /** Lifetime of one pull request; also how long the client backs off before re-checking after a reconnect. */
+  pullExpiresMs: number;
   publishDeadLetter(letter: DeadLetter): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startNatsConsumer(
     while (!stopSignal.signal.aborted && !deps.nc.isClosed()) {
       try {
         // Pull no more than we can run: a buffered message's ack-wait clock is already ticking.
-        messages = await consumer.consume({ max_messages: concurrency });
+        messages = await consumer.consume({ max_messages: concurrency, expires: deps.pullExpiresMs });
         if (stopSignal.signal.aborted) void messages.close();
         for await (const m of messages) {
           while (running.size >= concurrency) await Promise.race(running);
