@@ -99,7 +99,8 @@ export class ServiceClient {
 
   async request<T>(request: ServiceRequest): Promise<ServiceResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-    Object.assign(headers, request.headers);
+    // Lower-case names, so `Idempotency-Key` and `idempotency-key` are one header.
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
     if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
     const context = currentRequestContext();
     if (context) headers[REQUEST_ID_HEADER] = context.requestId;

@@ -24,7 +24,7 @@ beforeAll(async () => {
     },
     async (_request, reply) => reply.code(201).send({ ok: true }),
   );
-  app.get('/throw/:kind', async (request) => {
+  app.get('/throw/:kind', async (request, reply) => {
     const { kind } = request.params as { kind: string };
     switch (kind) {
       case 'not-found':
@@ -44,6 +44,7 @@ beforeAll(async () => {
         throw new HttpProblem(429, 'rate-limited', 'Too Many Requests', { headers: { 'retry-after': '7' } });
       case 'plugin-429': {
         // What a rate-limit plugin does: set its headers on the reply, then throw a 429 error.
+        reply.header('ratelimit', 'limit=50, remaining=0, reset=7');
         const error = Object.assign(new Error('Rate limit exceeded, retry in 7 seconds'), { statusCode: 429 });
         throw error;
       }
@@ -62,9 +63,6 @@ beforeAll(async () => {
       throw new NotFoundError('post 9 not found', { code: 'post-not-found' });
     },
   );
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url === '/throw/plugin-429') reply.header('ratelimit', 'limit=50, remaining=0, reset=7');
-  });
   await app.ready();
 });
 

@@ -133,6 +133,13 @@ describe('service client retries', () => {
     expect(hits.get('post-idem')).toBe(2);
   });
 
+  it('treats an Idempotency-Key passed as a plain header the same way', async () => {
+    failuresLeft.set('post-header', 1);
+    const body = await client().post('/flaky/post-header', {}, { headers: { 'Idempotency-Key': 'idem-456' } });
+    expect(body).toMatchObject({ ok: true, idempotencyKey: 'idem-456' });
+    expect(hits.get('post-header')).toBe(2);
+  });
+
   it('surfaces an upstream 4xx as UpstreamResponseError with status and problem body, without retrying', async () => {
     const error = await rejection(client().get('/status/404'));
     expect(error).toBeInstanceOf(UpstreamResponseError);
