@@ -141,7 +141,7 @@ const natsCreated: string[] = [];
 const natsBus = await createNatsBus({ servers: NATS_URL, name: 'queue-bench' });
 const nats = await measure(natsBus, natsCreated);
 await natsBus.close();
-const memoryBus = createInProcessBus();
+const memoryBus = await createInProcessBus();
 const memory = await measure(memoryBus, []);
 await memoryBus.close();
 

@@ -36,10 +36,14 @@ export class InProcessConsumer {
   #pending = 0;
   #turn = 0;
   #pumpScheduled = false;
+  /** Settled before the cursor reached them: only after a journal replay, where nothing was delivered. */
+  readonly #settledAhead = new Set<number>();
+  readonly #onSettle: (seq: number) => void;
 
-  constructor(stream: InProcessStream, settings: ConsumerSettings) {
+  constructor(stream: InProcessStream, settings: ConsumerSettings, onSettle: (seq: number) => void = () => {}) {
     this.#stream = stream;
     this.settings = settings;
+    this.#onSettle = onSettle;
   }
 
   wants(subject: string): boolean {
@@ -49,7 +53,13 @@ export class InProcessConsumer {
 
   /** True when this consumer will never deliver `seq` again (acked, terminated, filtered out). */
   isSettled(seq: number): boolean {
-    return seq < this.#cursor && !this.#outstanding.has(seq);
+    return (seq < this.#cursor && !this.#outstanding.has(seq)) || this.#settledAhead.has(seq);
+  }
+
+  /** Journal replay: `seq` was acknowledged or terminated before the restart. */
+  markSettled(seq: number): void {
+    if (seq >= this.#cursor) this.#settledAhead.add(seq);
+    this.#stream.settled(seq);
   }
 
   attach(puller: Puller): void {
@@ -109,8 +119,10 @@ export class InProcessConsumer {
       this.#outstanding.delete(seq); // removed by the stream's limits meanwhile
     }
     this.#cursor = Math.max(this.#cursor, this.#stream.firstSeq());
+    for (const seq of this.#settledAhead) if (seq < this.#cursor) this.#settledAhead.delete(seq);
     while (this.#cursor <= this.#stream.lastSeq) {
       const seq = this.#cursor++;
+      if (this.#settledAhead.delete(seq)) continue;
       const message = this.#stream.get(seq);
       if (message && this.wants(message.subject)) return seq;
     }
@@ -192,6 +204,7 @@ export class InProcessConsumer {
     if (entry.state === 'pending') this.#pending--;
     this.#outstanding.delete(seq);
     this.#stream.settled(seq);
+    this.#onSettle(seq);
     this.pump();
   }
 }

@@ -11,6 +11,8 @@ export interface StoredMessage {
   data: string;
   headers: Record<string, string>;
   storedAt: number;
+  /** The de-duplication id it was published with. */
+  msgId?: string;
 }
 
 /** JetStream's default duplicate window. */
@@ -42,23 +44,38 @@ export class InProcessStream {
     return matchesAny(this.config.subjects, subject);
   }
 
-  append(subject: string, data: string, headers: Record<string, string>, msgId: string | undefined): PublishResult {
-    const now = Date.now();
+  append(
+    subject: string,
+    data: string,
+    headers: Record<string, string>,
+    msgId: string | undefined,
+    now = Date.now(),
+  ): PublishResult {
     this.#prune(now);
     if (msgId !== undefined) {
       const seen = this.#recentIds.get(msgId);
       if (seen) return { stream: this.config.name, seq: seen.seq, duplicate: true };
     }
-    const seq = ++this.lastSeq;
-    if (msgId !== undefined) this.#recentIds.set(msgId, { seq, at: now });
-    const interested = [...this.consumers.values()].filter((c) => c.wants(subject));
-    // An interest stream keeps nothing nobody is there to read.
-    if (this.config.retention !== 'interest' || interested.length > 0) {
-      this.#messages.set(seq, { seq, subject, data, headers, storedAt: now });
-      this.#prune(now);
-    }
-    for (const consumer of interested) consumer.pump();
+    const seq = this.lastSeq + 1;
+    this.restore({ seq, subject, data, headers, storedAt: now, ...(msgId !== undefined ? { msgId } : {}) });
+    for (const consumer of this.consumers.values()) if (consumer.wants(subject)) consumer.pump();
     return { stream: this.config.name, seq, duplicate: false };
+  }
+
+  /** Stores a message under its own sequence and time: the tail of `append`, and journal replay. */
+  restore(message: StoredMessage): void {
+    this.lastSeq = Math.max(this.lastSeq, message.seq);
+    if (message.msgId !== undefined) this.#recentIds.set(message.msgId, { seq: message.seq, at: message.storedAt });
+    // An interest stream keeps nothing nobody is there to read.
+    const interested = [...this.consumers.values()].some((c) => c.wants(message.subject));
+    if (this.config.retention !== 'interest' || interested) {
+      this.#messages.set(message.seq, message);
+      this.#prune(Date.now());
+    }
+  }
+
+  stored(): IterableIterator<StoredMessage> {
+    return this.#messages.values();
   }
 
   get(seq: number): StoredMessage | undefined {
