@@ -44,6 +44,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<KeyV
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     connectTimeout: options.connectTimeoutMs ?? 2000,
+    // disconnect() waits this long for the socket to close, and on a socket that had already closed (Redis
+    // down) that timer would keep the process alive for ioredis's default 2 s after close().
+    disconnectTimeout: 100,
     commandTimeout: options.commandTimeoutMs ?? 2000,
     // Keep trying to reconnect forever, backing off up to 1 s between attempts.
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
