@@ -1,7 +1,7 @@
 // Maps NATS client errors onto the shared adapter errors, so a service sees the same UnavailableError
 // (→ 503) from NATS as from the in-process bus, and never a NATS-specific class.
 
-import { JetStreamApiError } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { errors } from '@nats-io/nats-core';
 import { ConflictError, UnavailableError } from '@scalegram/contracts/errors';
 
@@ -29,6 +29,9 @@ export function toBusError(err: unknown, action: string): Error {
       code: 'broker-unavailable',
       cause: err,
     });
+  }
+  if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) {
+    return new UnavailableError(`${action}: stream not found`, { code: 'no-stream', cause: err });
   }
   if (err instanceof JetStreamApiError && CONFLICT_CODES.has(err.code)) {
     return new ConflictError(`${action}: ${err.message}`, { code: 'broker-config-conflict', cause: err });

@@ -100,6 +100,11 @@ export function describeBusContract(adapter: string, hooks: BusContractHooks): v
       expect(err).toBeInstanceOf(UnavailableError);
     });
 
+    it('refuses to consume from a stream that was never provisioned', async () => {
+      const missing = { stream: `T_MISSING_${Date.now()}`, durable: 'x', ackWaitMs: 1_000, maxDeliver: 1 };
+      await expect(bus.consume(missing, () => {})).rejects.toBeInstanceOf(UnavailableError);
+    });
+
     it('delivers published events in order with their envelope, subject and sequence', async () => {
       const s = await newStream();
       const events = [event(1), event(2), event(3)];
