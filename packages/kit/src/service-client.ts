@@ -4,6 +4,7 @@
 import { UnavailableError } from '@scalegram/contracts/errors';
 import { isBrokenCircuitError } from 'cockatiel';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Registry } from 'prom-client';
 import { Pool } from 'undici';
 import { currentRequestContext } from './request-context.ts';
 import { REQUEST_ID_HEADER } from './request-id.ts';
@@ -18,6 +19,7 @@ import {
   RetryableUpstreamError,
   type RetryOptions,
 } from './resilience-policy.ts';
+import { type CallOutcome, type ServiceClientMetrics, serviceClientMetrics } from './service-client-metrics.ts';
 import { outgoingTraceparent, TRACEPARENT_HEADER } from './trace-context.ts';
 import { UpstreamResponseError, UpstreamTimeoutError } from './upstream-errors.ts';
 
@@ -34,7 +36,10 @@ export interface ServiceClientOptions {
   breaker?: BreakerOptions;
   /** Maximum keep-alive connections to the upstream. Default 32. */
   connections?: number;
+  /** Logs breaker transitions. */
   logger?: FastifyBaseLogger;
+  /** Registry for call, retry and circuit metrics, usually `app.metrics.registry`. */
+  metrics?: Registry;
 }
 
 export interface ServiceRequest {
@@ -57,6 +62,13 @@ export interface ServiceResponse<T> {
 
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
+function outcomeOf(error: unknown): CallOutcome {
+  if (isBrokenCircuitError(error)) return 'circuit-open';
+  if (error instanceof UpstreamTimeoutError) return 'timeout';
+  if (error instanceof UpstreamResponseError) return error.status >= 500 ? 'server-error' : 'client-error';
+  return 'unavailable';
+}
+
 function parseBody(text: string, contentType: unknown): unknown {
   if (text === '') return undefined;
   if (typeof contentType === 'string' && contentType.includes('json')) {
@@ -76,6 +88,9 @@ export class ServiceClient {
   readonly #timeoutMs: number;
   readonly #breaker;
   readonly #retry;
+  readonly #metrics: ServiceClientMetrics | undefined;
+  readonly #idempotentPolicy;
+  readonly #plainPolicy;
 
   constructor(options: ServiceClientOptions) {
     const url = new URL(options.baseUrl);
@@ -85,11 +100,23 @@ export class ServiceClient {
     this.#pool = new Pool(url.origin, { connections: options.connections ?? 32, keepAliveTimeout: 10_000 });
     this.#breaker = createBreaker(options.breaker ?? { consecutiveFailures: 5, halfOpenAfterMs: 10_000 });
     this.#retry = createRetry(options.retry ?? { maxAttempts: 3, baseDelayMs: 50 });
+    this.#idempotentPolicy = policyFor(true, this.#retry, this.#breaker);
+    this.#plainPolicy = policyFor(false, this.#retry, this.#breaker);
     const log = options.logger;
     if (log) {
       this.#breaker.onBreak(() => log.warn({ upstream: this.name }, 'circuit opened'));
       this.#breaker.onHalfOpen(() => log.info({ upstream: this.name }, 'circuit half-open; probing'));
       this.#breaker.onReset(() => log.info({ upstream: this.name }, 'circuit closed'));
+    }
+    this.#metrics = options.metrics ? serviceClientMetrics(options.metrics) : undefined;
+    const metrics = this.#metrics;
+    if (metrics) {
+      const upstream = this.name;
+      metrics.circuitOpen.set({ upstream }, 0);
+      this.#breaker.onStateChange(() =>
+        metrics.circuitOpen.set({ upstream }, ['open', 'isolated'].includes(this.breakerState) ? 1 : 0),
+      );
+      this.#retry?.onRetry(() => metrics.retries.inc({ upstream }));
     }
   }
 
@@ -115,8 +142,10 @@ export class ServiceClient {
       ? Object.fromEntries(Object.entries(request.query).filter(([, value]) => value !== undefined))
       : undefined;
 
+    const stopTimer = this.#metrics?.callDuration.startTimer({ upstream: this.name, method: request.method });
     try {
-      return await policyFor(idempotent, this.#retry, this.#breaker).execute(() =>
+      const policy = idempotent ? this.#idempotentPolicy : this.#plainPolicy;
+      const response = await policy.execute(() =>
         this.#attempt<T>({
           method: request.method,
           path: this.#prefix + request.path,
@@ -126,7 +155,10 @@ export class ServiceClient {
           ...(body === undefined ? {} : { body }),
         }),
       );
+      stopTimer?.({ outcome: 'success' });
+      return response;
     } catch (error) {
+      stopTimer?.({ outcome: outcomeOf(error) });
       if (isBrokenCircuitError(error)) {
         throw new UnavailableError(`${this.name}: circuit open`, { code: 'upstream-unavailable', cause: error });
       }

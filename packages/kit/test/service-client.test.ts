@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { UnavailableError } from '@scalegram/contracts/errors';
 import { problemType } from '@scalegram/contracts/problem';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import { type App, createApp } from '../src/app.ts';
 import { createServiceClient, type ServiceClient, type ServiceClientOptions } from '../src/service-client.ts';
 import { parseTraceparent } from '../src/trace-context.ts';
@@ -219,6 +220,38 @@ describe('service client circuit breaker', () => {
     const guarded = client({ breaker: { consecutiveFailures: 2, halfOpenAfterMs: 1000 } });
     for (let i = 0; i < 4; i++) await rejection(guarded.get('/status/404'));
     expect(guarded.breakerState).toBe('closed');
+  });
+});
+
+describe('service client metrics', () => {
+  it('records call outcomes, retries and circuit state per upstream', async () => {
+    const registry = new Registry();
+    const measured = client({
+      name: 'measured',
+      metrics: registry,
+      retry: { maxAttempts: 2, baseDelayMs: 5 },
+      breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+    });
+    // A second client on the same registry must reuse the metrics, not register them twice.
+    client({ name: 'other', metrics: registry });
+    failuresLeft.set('metrics', 1);
+    await measured.get('/flaky/metrics');
+    await rejection(measured.get('/status/404'));
+    breakerUpstreamDown = true;
+    await rejection(measured.get('/breaker'));
+    await rejection(measured.get('/breaker'));
+    const text = await registry.metrics();
+    const count = (outcome: string) =>
+      new RegExp(
+        `upstream_call_duration_seconds_count\\{upstream="measured",method="GET",outcome="${outcome}"\\} (\\d+)`,
+      ).exec(text)?.[1];
+    expect(count('success')).toBe('1');
+    expect(count('client-error')).toBe('1');
+    expect(count('unavailable')).toBe('1');
+    expect(count('circuit-open')).toBe('1');
+    expect(text).toContain('upstream_retries_total{upstream="measured"} 2');
+    expect(text).toContain('upstream_circuit_open{upstream="measured"} 1');
+    expect(text).toContain('upstream_circuit_open{upstream="other"} 0');
   });
 });
 
