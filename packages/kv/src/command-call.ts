@@ -53,17 +53,31 @@ export function bindCommands(run: (call: CommandCall) => Promise<unknown>): Asyn
   return methods as unknown as AsyncCommands;
 }
 
+class QueuedBatch {
+  readonly calls: CommandCall[] = [];
+  readonly #execute: (calls: readonly CommandCall[]) => Promise<unknown[]>;
+
+  constructor(execute: (calls: readonly CommandCall[]) => Promise<unknown[]>) {
+    this.#execute = execute;
+  }
+
+  exec(): Promise<unknown[]> {
+    return this.#execute(this.calls.splice(0));
+  }
+}
+
+// One shared method per command on the prototype, so that creating a batch (once per fan-out write)
+// allocates one small object rather than a closure per command.
+for (const name of COMMAND_NAMES) {
+  Object.defineProperty(QueuedBatch.prototype, name, {
+    value(this: QueuedBatch, ...args: unknown[]) {
+      this.calls.push(toCall(name, args));
+      return this;
+    },
+  });
+}
+
 /** A batch builder that queues checked calls and hands them all to `execute` on `exec()`. */
 export function createBatch(execute: (calls: readonly CommandCall[]) => Promise<unknown[]>): KeyValueBatch {
-  const calls: CommandCall[] = [];
-  const batch: Record<string, unknown> = {
-    exec: () => execute(calls.splice(0)),
-  };
-  for (const name of COMMAND_NAMES) {
-    batch[name] = (...args: unknown[]) => {
-      calls.push(toCall(name, args));
-      return batch;
-    };
-  }
-  return batch as unknown as KeyValueBatch;
+  return new QueuedBatch(execute) as unknown as KeyValueBatch;
 }
