@@ -84,10 +84,21 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<KeyV
     } catch (error) {
       throw toStoreError(error);
     }
+    // A null reply means a WATCHed key changed; this adapter never WATCHes, but the type allows it.
     if (!replies) throw new UnavailableError('Redis discarded the transaction', { code: 'kv-unavailable' });
     const failure = replies.find(([error]) => error !== null)?.[0];
     if (failure) throw toStoreError(failure);
     return replies.map(([, reply], i) => encodedCalls[i]!.decode(reply));
+  }
+
+  // QUIT lets replies still in flight arrive first; a connection that is down is simply dropped.
+  async function shutDown(): Promise<void> {
+    if (redis.status !== 'ready') return redis.disconnect();
+    try {
+      await redis.quit();
+    } catch {
+      redis.disconnect();
+    }
   }
 
   let closing: Promise<void> | undefined;
@@ -112,13 +123,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<KeyV
       }
     },
     close() {
-      closing ??=
-        redis.status === 'ready'
-          ? redis.quit().then(
-              () => undefined,
-              () => redis.disconnect(),
-            )
-          : Promise.resolve(redis.disconnect());
+      closing ??= shutDown();
       return closing;
     },
   };
