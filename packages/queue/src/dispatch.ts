@@ -40,6 +40,21 @@ export function brokerMaxDeliver(options: ConsumeOptions): number {
   return options.deadLetter === false ? options.maxDeliver : options.maxDeliver + 1;
 }
 
+/** Options that would make a consumer silently never deliver, or deliver forever, are refused up front. */
+export function validateConsumeOptions(options: ConsumeOptions): void {
+  const positive = { ackWaitMs: options.ackWaitMs, maxDeliver: options.maxDeliver };
+  const optional = { maxAckPending: options.maxAckPending, concurrency: options.concurrency };
+  for (const [name, value] of Object.entries({ ...positive, ...optional })) {
+    if (value === undefined && name in optional) continue;
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      throw new RangeError(`consume: ${name} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  if (options.backoffMs?.some((ms) => !Number.isFinite(ms) || ms < 0)) {
+    throw new RangeError('consume: backoffMs must hold non-negative numbers');
+  }
+}
+
 export async function dispatch(raw: RawDelivery, ctx: DispatchContext): Promise<void> {
   const { options } = ctx;
   if (raw.deliveryCount > options.maxDeliver) {

@@ -1,11 +1,12 @@
 // The broker half of the in-process bus: streams, durable consumers and, when a data directory is given,
 // the journal that carries them across restarts. It plays the part of the JetStream server; the client
 // half (dispatch, transient subjects) is in in-process-bus.ts.
-import { UnavailableError } from '@scalegram/contracts/errors';
+import { ConflictError, UnavailableError } from '@scalegram/contracts/errors';
 import { type ConsumerSettings, InProcessConsumer } from './in-process-consumer.ts';
 import { type Journal, type JournalRecord, openJournal } from './in-process-journal.ts';
 import { InProcessStream } from './in-process-stream.ts';
 import type { BusLogger, PublishResult, StreamOptions } from './port.ts';
+import { subjectsOverlap } from './subject-match.ts';
 
 /** Until a `consume` call brings real settings, a replayed durable only remembers what it acknowledged. */
 const REPLAYED_SETTINGS: ConsumerSettings = { filterSubjects: [], ackWaitMs: 30_000, maxDeliver: 1, maxAckPending: 1 };
@@ -31,6 +32,16 @@ export class InProcessBroker {
   }
 
   async ensureStream(config: StreamOptions): Promise<void> {
+    const clash = [...this.streams.values()].find(
+      (other) =>
+        other.config.name !== config.name &&
+        other.config.subjects.some((a) => config.subjects.some((b) => subjectsOverlap(a, b))),
+    );
+    if (clash) {
+      throw new ConflictError(`subjects of ${config.name} overlap with stream ${clash.config.name}`, {
+        code: 'stream-subjects-overlap',
+      });
+    }
     this.#applyStream(config);
     await this.#journal?.append({ t: 'stream', config });
   }

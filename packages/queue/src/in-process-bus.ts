@@ -6,7 +6,13 @@
 import { NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
 import type { Event } from '@scalegram/contracts/events';
 import { DEAD_LETTER_MAX_AGE_MS, DEAD_LETTER_STREAM, DEAD_LETTER_SUBJECTS, type DeadLetter } from './dead-letter.ts';
-import { brokerMaxDeliver, type DispatchContext, dispatch, type RawDelivery } from './dispatch.ts';
+import {
+  brokerMaxDeliver,
+  type DispatchContext,
+  dispatch,
+  type RawDelivery,
+  validateConsumeOptions,
+} from './dispatch.ts';
 import { InProcessBroker } from './in-process-broker.ts';
 import type {
   BusLogger,
@@ -62,6 +68,7 @@ export async function createInProcessBus(options: InProcessBusOptions = {}): Pro
 
     async consume<D>(consumeOptions: ConsumeOptions, handler: Handler<D>): Promise<Consumer> {
       assertOpen();
+      validateConsumeOptions(consumeOptions);
       const stream = broker.streams.get(consumeOptions.stream);
       if (!stream) throw new UnavailableError(`stream ${consumeOptions.stream} does not exist`, { code: 'no-stream' });
       if (consumeOptions.deadLetter !== false) {

@@ -93,6 +93,7 @@ export class InProcessStream {
   }
 
   size(): number {
+    this.#prune(Date.now());
     return this.#messages.size;
   }
 

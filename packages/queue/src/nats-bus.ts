@@ -14,6 +14,7 @@ import { nanos, headers as natsHeaders } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
 import { DEAD_LETTER_MAX_AGE_MS, DEAD_LETTER_STREAM, DEAD_LETTER_SUBJECTS, type DeadLetter } from './dead-letter.ts';
+import { validateConsumeOptions } from './dispatch.ts';
 import { startNatsConsumer } from './nats-consumer.ts';
 import { toBusError } from './nats-errors.ts';
 import type { BusLogger, Consumer, MessageBus, StreamOptions } from './port.ts';
@@ -125,6 +126,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus
     },
 
     async consume(consumeOptions, handler) {
+      validateConsumeOptions(consumeOptions);
       if (consumeOptions.deadLetter !== false) {
         deadLetterStream ??= ensureStream({
           name: DEAD_LETTER_STREAM,

@@ -17,3 +17,17 @@ export function subjectMatches(pattern: string, subject: string): boolean {
 export function matchesAny(patterns: readonly string[], subject: string): boolean {
   return patterns.some((pattern) => subjectMatches(pattern, subject));
 }
+
+/** Whether some subject matches both patterns: JetStream refuses two streams whose subjects overlap. */
+export function subjectsOverlap(a: string, b: string): boolean {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === '>' || q === '>') return p !== undefined && q !== undefined;
+    if (p === undefined || q === undefined) return false;
+    if (p !== '*' && q !== '*' && p !== q) return false;
+  }
+  return true;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { redeliveryDelayMs } from '../src/backoff.ts';
-import { subjectMatches } from '../src/subject-match.ts';
+import { subjectMatches, subjectsOverlap } from '../src/subject-match.ts';
 
 describe('NATS subject matching', () => {
   it.each([
@@ -17,6 +17,20 @@ describe('NATS subject matching', () => {
     ['post.created', 'post.created.v2', false],
   ])('%s matches %s: %s', (pattern, subject, expected) => {
     expect(subjectMatches(pattern, subject)).toBe(expected);
+  });
+});
+
+describe('stream subject overlap', () => {
+  it.each([
+    ['post.>', 'post.created', true],
+    ['post.*', 'post.created', true],
+    ['post.*', 'post.created.v2', false],
+    ['post.>', 'user.>', false],
+    ['*.created', 'post.*', true],
+    ['post', 'post.>', false],
+    ['>', 'a', true],
+  ])('%s and %s overlap: %s', (a, b, expected) => {
+    expect([subjectsOverlap(a, b), subjectsOverlap(b, a)]).toEqual([expected, expected]);
   });
 });
 

@@ -91,6 +91,17 @@ export function describeBusContract(adapter: string, hooks: BusContractHooks): v
       expect(await bus.streamState(s.name)).toEqual({ name: s.name, messages: 1, lastSeq: 1 });
       await expect(bus.ensureStream({ ...config, retention: 'workqueue' })).rejects.toBeInstanceOf(ConflictError);
       await expect(bus.streamState(`${s.name}_MISSING`)).rejects.toBeInstanceOf(NotFoundError);
+      // Another stream may not capture subjects this one already captures.
+      await expect(
+        bus.ensureStream({ name: `${s.name}_OVERLAP`, subjects: [s.subject('*')], retention: 'limits' }),
+      ).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('refuses consumer options that could never deliver', async () => {
+      const s = await newStream();
+      const base = { stream: s.name, durable: 'bad', ackWaitMs: 1_000, maxDeliver: 3 };
+      await expect(bus.consume({ ...base, concurrency: 0 }, () => {})).rejects.toBeInstanceOf(RangeError);
+      await expect(bus.consume({ ...base, maxDeliver: 0 }, () => {})).rejects.toBeInstanceOf(RangeError);
     });
 
     it('refuses to publish to a subject no stream captures', async () => {
