@@ -131,6 +131,9 @@ export function describeSortedSetContract(kv: () => KeyValueStore): void {
       ]);
       const olderThan = await kv().zrangeByLex('z:ids', '-', `(${pad('9007199254740993')}`, { rev: true });
       expect(olderThan).toEqual([pad('9007199254740992'), pad('42')]);
+      // With equal scores, rank order is member order, so ztrim keeps the newest (largest) ids.
+      expect(await kv().ztrim('z:ids', 2)).toBe(2);
+      expect(await kv().zrangeByLex('z:ids', '-', '+')).toEqual([pad('9007199254740993'), pad('18446744073709551615')]);
     });
 
     it('zrem counts removed members and deletes the set once empty', async () => {
