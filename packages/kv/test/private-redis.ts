@@ -47,6 +47,15 @@ export class PrivateRedis {
     child.stdout?.resume();
   }
 
+  /** SIGSTOP / SIGCONT: the server is alive (connections stay open) but does not answer. */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   /** SIGKILL: the server vanishes mid-flight, as in a crash. */
   async kill(): Promise<void> {
     const child = this.#process;

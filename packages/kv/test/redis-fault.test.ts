@@ -56,6 +56,22 @@ describe('Redis store when the server fails', () => {
     expect(await kv.rateLimit('limit', { limit: 10, windowMs: 60_000 })).toMatchObject({ allowed: true, remaining: 9 });
   });
 
+  it('fails a command with UnavailableError when the server hangs, and carries on once it answers', async () => {
+    const hung = await createRedisStore({ url: server.url, keyPrefix: 'hung:', commandTimeoutMs: 300 });
+    try {
+      await hung.set('k', 'v');
+      server.pause();
+      const started = Date.now();
+      await expect(hung.get('k')).rejects.toThrow(UnavailableError);
+      expect(Date.now() - started).toBeLessThan(1_500);
+      server.resume();
+      expect(await hung.get('k')).toBe('v');
+    } finally {
+      server.resume();
+      await hung.close();
+    }
+  });
+
   it('refuses to be created against a server that is not there', async () => {
     const nobody = await freePort();
     const started = Date.now();
