@@ -23,8 +23,8 @@ const SECRET_HEADERS = ['authorization', 'cookie', '["set-cookie"]'] as const;
 // Why explicit paths and not wildcards (`*.password`, `*.*.password`): pino compiles explicit paths
 // into a lookup that costs nothing when the key is absent, but a path that starts with a wildcard
 // makes it clone every top-level value of every log line, including the Fastify request object on
-// "incoming request". In bench/overhead.ts three wildcard levels halved throughput; one level still
-// cost about a third. A secret logged under a container not listed here is NOT redacted, so log
+// "incoming request". Measured with the load of bench/overhead.ts, three wildcard levels halved the
+// throughput of a logging app; one level still cost about a third. A secret logged under a container not listed here is NOT redacted, so log
 // objects, not raw requests, and add the container here if a new one appears.
 const CONTAINERS = [
   '',
@@ -79,9 +79,9 @@ export function loggerOptions(settings: Pick<LoggerSettings, 'service' | 'versio
 }
 
 export function createLogger(settings: LoggerSettings): Logger {
-  // Synchronous writes to stdout, pino's and Fastify's own default. An async destination was about
-  // twice as fast in bench/overhead.ts, but lines still queued when the process exits (graceful
-  // shutdown ends in process.exit) come out reordered or are lost, and the last lines of a shutdown
-  // or a crash are exactly the ones you need. Pass `logDestination` to createApp to choose otherwise.
+  // Synchronous writes to stdout, pino's and Fastify's own default. bench/overhead.ts also measures an
+  // async destination: on a trivial route the two were within noise of each other, and async loses or
+  // reorders the lines still queued when the process exits (graceful shutdown ends in process.exit),
+  // which are the last lines of a shutdown or a crash: the ones you need.
   return pino(loggerOptions(settings), settings.destination ?? pino.destination({ dest: 1, sync: true }));
 }

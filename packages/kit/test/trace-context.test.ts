@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { isValidRequestId } from '../src/request-id.ts';
-import { outgoingTraceparent, parseTraceparent, traceContextFrom } from '../src/trace-context.ts';
+import {
+  newSpanId,
+  newTraceId,
+  outgoingTraceparent,
+  parseTraceparent,
+  traceContextFrom,
+} from '../src/trace-context.ts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
@@ -55,6 +61,20 @@ describe('traceContextFrom / outgoingTraceparent', () => {
     expect(first?.traceId).toBe(TRACE_ID);
     expect(first?.flags).toBe('00');
     expect(first?.parentSpanId).not.toBe(second?.parentSpanId);
+  });
+});
+
+describe('id generation', () => {
+  it('produces well-formed, distinct ids across pool refills', () => {
+    const traceIds = new Set<string>();
+    // 2 000 trace ids consume 32 kB: several refills of the random pool.
+    for (let i = 0; i < 2000; i++) {
+      const id = newTraceId();
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      traceIds.add(id);
+    }
+    expect(traceIds.size).toBe(2000);
+    expect(newSpanId()).toMatch(/^[0-9a-f]{16}$/);
   });
 });
 
