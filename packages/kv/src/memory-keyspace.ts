@@ -33,7 +33,7 @@ export class MemoryKeyspace {
 
   /** Executes one command. Arguments were already checked (see argument-checks.ts). */
   execute(call: CommandCall): CommandResult<CommandCall['name']> {
-    const key = call.args[0] as string;
+    const key = call.args[0] as string; // every command but mget takes its key first
     switch (call.name) {
       case 'get':
         return this.#find(key, 'string')?.value ?? null;
