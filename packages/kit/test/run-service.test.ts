@@ -82,7 +82,7 @@ afterAll(() => {
 
 describe('runService graceful shutdown (child process)', () => {
   it('fails readiness, refuses new connections, finishes in-flight requests, closes adapters, exits 0', async () => {
-    const service = await startService({ SLOW_MS: '2000', PRE_STOP_DELAY_MS: '500', SHUTDOWN_TIMEOUT_MS: '5000' });
+    const service = await startService({ SLOW_MS: '2500', PRE_STOP_DELAY_MS: '800', SHUTDOWN_TIMEOUT_MS: '5000' });
     expect((await get(service.port, '/readyz')).status).toBe(200);
 
     let slowFinished = false;
