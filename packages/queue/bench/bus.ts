@@ -1,10 +1,13 @@
-// Message bus benchmark: NATS JetStream vs the in-process bus, in the same run on the same machine.
+// Message bus benchmark: NATS JetStream vs the in-process bus (in memory, and journaling to a data
+// directory), in the same run on the same machine.
 //   1. publish-to-consume latency at a fixed publish rate (open loop: latency is measured from the time
 //      each message was SCHEDULED to be sent, so a stalled publisher cannot hide its own delay);
 //   2. maximum throughput: publishes with a bounded number in flight, and the time until all are consumed;
 //   3. one awaited publish at a time (tinybench), i.e. the round trip a request handler pays per event.
 // Usage: pnpm --filter @scalegram/queue bench   (NATS_URL overrides nats://127.0.0.1:4222)
-import { cpus } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createEvent } from '@scalegram/contracts/events';
@@ -144,6 +147,12 @@ await natsBus.close();
 const memoryBus = await createInProcessBus();
 const memory = await measure(memoryBus, []);
 await memoryBus.close();
+// The embedded mode with a data directory: every publish waits for its journal write.
+const dataDir = await mkdtemp(join(tmpdir(), 'queue-bench-'));
+const journaledBus = await createInProcessBus({ dataDir });
+const journaled = await measure(journaledBus, []);
+await journaledBus.close();
+await rm(dataDir, { recursive: true, force: true });
 
 // Leave the shared server as we found it.
 const nc = await connect({ servers: NATS_URL });
@@ -162,15 +171,16 @@ const rows: [string, keyof Figures, number][] = [
   ['publish-to-consume throughput (msg/s)', 'consumePerS', 0],
   ['one awaited publish at a time (ops/s)', 'awaitedPublishPerS', 0],
 ];
-console.log(`\n### Message bus: NATS JetStream ${natsVersion} vs in-process\n`);
+console.log(`\n### Message bus: NATS JetStream ${natsVersion} vs in-process (memory / journaled)\n`);
 console.log(
   `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString()}; ` +
     `${LATENCY_SECONDS} s open-loop at ${RATE_PER_S} msg/s, ${THROUGHPUT_MESSAGES} messages for throughput, consumer concurrency ${CONSUMER_CONCURRENCY}.\n`,
 );
-console.log('| metric | NATS JetStream | in-process | in-process / NATS |');
-console.log('|---|---:|---:|---:|');
+console.log('| metric | NATS JetStream | in-process | in-process / NATS | in-process, journaled | journaled / NATS |');
+console.log('|---|---:|---:|---:|---:|---:|');
 for (const [label, key, digits] of rows) {
+  const [n, m, j] = [nats[key], memory[key], journaled[key]];
   console.log(
-    `| ${label} | ${fmt(nats[key], digits)} | ${fmt(memory[key], digits)} | ${fmt(memory[key] / nats[key], 2)}x |`,
+    `| ${label} | ${fmt(n, digits)} | ${fmt(m, digits)} | ${fmt(m / n, 2)}x | ${fmt(j, digits)} | ${fmt(j / n, 2)}x |`,
   );
 }

@@ -40,7 +40,7 @@ export function brokerMaxDeliver(options: ConsumeOptions): number {
   return options.deadLetter === false ? options.maxDeliver : options.maxDeliver + 1;
 }
 
-/** Options that would make a consumer silently never deliver, or deliver forever, are refused up front. */
+/** Options under which a consumer could never deliver anything are refused up front, not left to hang. */
 export function validateConsumeOptions(options: ConsumeOptions): void {
   const positive = { ackWaitMs: options.ackWaitMs, maxDeliver: options.maxDeliver };
   const optional = { maxAckPending: options.maxAckPending, concurrency: options.concurrency };
