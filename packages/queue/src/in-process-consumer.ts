@@ -132,7 +132,8 @@ export class InProcessConsumer {
   #deliver(seq: number, puller: Puller): void {
     const message = this.#stream.get(seq);
     if (!message) return;
-    const entry = this.#outstanding.get(seq) ?? { deliveries: 0, state: 'pending' };
+    // A new entry starts as 'ready' so that #setPending counts it as one more outstanding delivery.
+    const entry: Outstanding = this.#outstanding.get(seq) ?? { deliveries: 0, state: 'ready' };
     entry.deliveries++;
     this.#setPending(seq, entry);
     this.#outstanding.set(seq, entry);

@@ -359,6 +359,27 @@ export function describeBusContract(adapter: string, hooks: BusContractHooks): v
       expect(handledBy.b?.length).toBeGreaterThan(0);
     });
 
+    it('never has more than maxAckPending messages of a durable outstanding', async () => {
+      const s = await newStream();
+      for (let i = 0; i < 6; i++) await bus.publish(s.subject(), event(i));
+      let inFlight = 0;
+      let peak = 0;
+      let handled = 0;
+      const consumer = await bus.consume<Payload>(
+        { stream: s.name, durable: 'bounded', ackWaitMs: 5_000, maxDeliver: 3, maxAckPending: 2, concurrency: 5 },
+        async () => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          await sleep(150);
+          inFlight--;
+          handled++;
+        },
+      );
+      await waitFor(() => handled === 6, 5_000);
+      await consumer.stop();
+      expect(peak).toBe(2);
+    });
+
     it('gives every durable its own copy of every message', async () => {
       const s = await newStream();
       for (let i = 0; i < 20; i++) await bus.publish(s.subject(), event(i));
