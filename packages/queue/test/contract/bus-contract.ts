@@ -397,6 +397,21 @@ export function describeBusContract(adapter: string, hooks: BusContractHooks): v
       expect(search.got.map((d) => d.event.data.n)).toEqual(ns);
     });
 
+    it('resumes a durable where it stopped', async () => {
+      const s = await newStream();
+      const options = { stream: s.name, durable: 'resumable', ackWaitMs: 5_000, maxDeliver: 3 };
+      for (let i = 0; i < 3; i++) await bus.publish(s.subject(), event(i));
+      const first = await collect<Payload>(bus, options);
+      await waitFor(() => first.got.length === 3);
+      await first.consumer.stop();
+      for (let i = 3; i < 5; i++) await bus.publish(s.subject(), event(i));
+      const second = await collect<Payload>(bus, options);
+      await waitFor(() => second.got.length === 2);
+      await sleep(200);
+      await second.consumer.stop();
+      expect(second.got.map((d) => d.event.data.n)).toEqual([3, 4]);
+    });
+
     it('delivers only the subjects a durable filters on', async () => {
       const s = await newStream();
       await bus.publish(s.subject('liked'), event(1));
@@ -465,6 +480,33 @@ export function describeBusContract(adapter: string, hooks: BusContractHooks): v
       await waitFor(() => listener.got.length === 1);
       await listener.consumer.stop();
       expect(listener.got[0]?.event.data.n).toBe(2);
+      await waitFor(async () => (await bus.streamState(interest.name)).messages === 0);
+      // With two durables, a message stays until both have acknowledged it.
+      const other = await collect<Payload>(bus, {
+        stream: interest.name,
+        durable: 'other',
+        ackWaitMs: 5_000,
+        maxDeliver: 3,
+      });
+      await other.consumer.stop();
+      await bus.publish(interest.subject(), event(3));
+      const again = await collect<Payload>(bus, {
+        stream: interest.name,
+        durable: 'listener',
+        ackWaitMs: 5_000,
+        maxDeliver: 3,
+      });
+      await waitFor(() => again.got.length === 1);
+      await again.consumer.stop();
+      expect((await bus.streamState(interest.name)).messages).toBe(1);
+      const catchUp = await collect<Payload>(bus, {
+        stream: interest.name,
+        durable: 'other',
+        ackWaitMs: 5_000,
+        maxDeliver: 3,
+      });
+      await waitFor(() => catchUp.got.length === 1);
+      await catchUp.consumer.stop();
       await waitFor(async () => (await bus.streamState(interest.name)).messages === 0);
     });
 
