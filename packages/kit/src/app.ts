@@ -17,6 +17,7 @@ import { errorHandlerPlugin } from './error-handler.ts';
 import { healthPlugin, type ReadinessCheck } from './health.ts';
 import { createLogger, type LogLevel } from './logging.ts';
 import { metricsPlugin } from './metrics.ts';
+import { type OpenApiOptions, openApiPlugin } from './openapi.ts';
 import { requestContextPlugin, traceLoggerFactory } from './request-context.ts';
 import { requestIdFor } from './request-id.ts';
 
@@ -44,6 +45,8 @@ export interface AppOptions {
   readinessTimeoutMs?: number;
   /** Fastify `trustProxy`: set it when behind the Ingress so `request.ip` is the client's. */
   trustProxy?: boolean | string | string[];
+  /** Publish an OpenAPI 3.1 document of the service's routes at /openapi.json (version defaults to `version`). */
+  openapi?: Omit<OpenApiOptions, 'version'> & { version?: string };
 }
 
 // Probes and scrapes arrive every few seconds; logging each one would drown the useful lines.
@@ -75,6 +78,8 @@ export function createApp(options: AppOptions): App {
 
   // Routes can reference the shared problem schema as `Type.Ref('Problem')` in their responses.
   app.addSchema(Problem);
+  // Registered before any route, so that every route the service adds is collected.
+  if (options.openapi) app.register(openApiPlugin, { version: options.version, ...options.openapi });
   app.register(requestContextPlugin);
   app.register(errorHandlerPlugin);
   app.register(metricsPlugin, { service: options.name });
