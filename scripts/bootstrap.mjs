@@ -11,9 +11,9 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const nodeMajor = 24;
-const pnpmVersion = '12.21.0'; // pinned here, not in package.json#packageManager: pnpm would try to self-manage
+const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = packageManager.replace(/^pnpm@/, '');
 const tools = join(root, '.tools');
 const toolsBin = join(tools, 'node_modules', '.bin');
 

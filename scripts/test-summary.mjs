@@ -18,5 +18,7 @@ for (const group of ['packages', 'services', 'tooling']) {
   }
 }
 console.log(`\n${total.packages} packages tested`);
-console.log(`tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+console.log(
+  `tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
+);
 process.exit(total.failed > 0 || total.suitesFailed > 0 || total.passed === 0 ? 1 : 0);
