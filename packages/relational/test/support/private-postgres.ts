@@ -2,7 +2,7 @@
 // restart without touching the shared server. PostgreSQL refuses to run as root, so when the tests
 // run as root the binaries are started as the `postgres` system user through runuser.
 import { execFile } from 'node:child_process';
-import { chmod, chown, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { access, chmod, chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,20 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
+// runuser lives in /usr/sbin, which a non-login root shell (or CI) may not have on its PATH.
+async function runuserPath(): Promise<string> {
+  for (const candidate of ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser']) {
+    if (
+      await access(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return 'runuser';
+}
+
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const asRoot = userInfo().uid === 0;
   const dir = await mkdtemp(join(tmpdir(), 'sg-private-pg-'));
@@ -50,7 +64,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
   const exec = async (name: string, args: string[]) => {
     const path = await binary(name);
-    return asRoot ? run('runuser', ['-u', 'postgres', '--', path, ...args]) : run(path, args);
+    return asRoot ? run(await runuserPath(), ['-u', 'postgres', '--', path, ...args]) : run(path, args);
   };
   await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
