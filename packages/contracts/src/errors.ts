@@ -8,33 +8,43 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-  readonly status = 404;
+/** An error that knows the HTTP status it maps to and carries a stable code. */
+export class TypedError extends Error {
+  readonly status: number;
   readonly code: string;
-  constructor(message: string, details: ErrorDetails = {}) {
+  constructor(status: number, defaultCode: string, message: string, details: ErrorDetails) {
     super(message, { cause: details.cause });
-    this.code = details.code ?? 'not-found';
+    this.status = status;
+    this.code = details.code ?? defaultCode;
   }
 }
 
-export class ConflictError extends Error {
-  override name = 'ConflictError';
-  readonly status = 409;
-  readonly code: string;
+export class NotFoundError extends TypedError {
+  override name = 'NotFoundError';
   constructor(message: string, details: ErrorDetails = {}) {
-    super(message, { cause: details.cause });
-    this.code = details.code ?? 'conflict';
+    super(404, 'not-found', message, details);
+  }
+}
+
+export class ConflictError extends TypedError {
+  override name = 'ConflictError';
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(409, 'conflict', message, details);
   }
 }
 
 /** A dependency (database, cache, broker, object store, upstream service) cannot be reached now. */
-export class UnavailableError extends Error {
+export class UnavailableError extends TypedError {
   override name = 'UnavailableError';
-  readonly status = 503;
-  readonly code: string;
   constructor(message: string, details: ErrorDetails = {}) {
-    super(message, { cause: details.cause });
-    this.code = details.code ?? 'unavailable';
+    super(503, 'unavailable', message, details);
+  }
+}
+
+/** The caller passed something the operation cannot accept (a bad key, option or argument): 400. */
+export class InvalidInputError extends TypedError {
+  override name = 'InvalidInputError';
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(400, 'invalid-input', message, details);
   }
 }

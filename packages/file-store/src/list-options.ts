@@ -1,5 +1,5 @@
 // Shared checks for `list()`, run eagerly (before the first `next()`) by both adapters.
-import { InvalidInputError } from './invalid-input-error.ts';
+import { InvalidInputError } from '@scalegram/contracts/errors';
 import { assertValidKey, assertValidPrefix } from './object-key.ts';
 import type { ListOptions } from './port.ts';
 
@@ -9,7 +9,7 @@ export function checkListArguments(prefix: string, options: ListOptions): number
   if (options.startAfter !== undefined) assertValidKey(options.startAfter);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 1)) {
-    throw new InvalidInputError('limit must be a positive integer', 'invalid-limit');
+    throw new InvalidInputError('limit must be a positive integer', { code: 'invalid-limit' });
   }
   return limit;
 }

@@ -2,7 +2,7 @@
 // length, and wrapped so that it fails (before the store commits anything) unless it yields exactly
 // that many bytes. Without this, minio-js would upload whatever the stream produced.
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { InvalidInputError } from './invalid-input-error.ts';
+import { InvalidInputError } from '@scalegram/contracts/errors';
 import { assertValidLength } from './object-options.ts';
 
 export interface CheckedBody {
@@ -16,7 +16,7 @@ export function checkedBody(body: Buffer | Readable, contentLength: number | und
     return { stream: Readable.from([body]), length: body.length };
   }
   if (contentLength === undefined) {
-    throw new InvalidInputError('a stream body needs its contentLength', 'content-length-required');
+    throw new InvalidInputError('a stream body needs its contentLength', { code: 'content-length-required' });
   }
   assertValidLength(contentLength);
   const exact = new ExactLength(contentLength);
@@ -37,7 +37,9 @@ class ExactLength extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#seen += chunk.length;
     if (this.#seen > this.#expected) {
-      callback(new InvalidInputError(`body exceeds the declared ${this.#expected} bytes`, 'content-length-mismatch'));
+      callback(
+        new InvalidInputError(`body exceeds the declared ${this.#expected} bytes`, { code: 'content-length-mismatch' }),
+      );
     } else callback(null, chunk);
   }
 
@@ -47,5 +49,5 @@ class ExactLength extends Transform {
 }
 
 function mismatch(actual: number, expected: number): InvalidInputError {
-  return new InvalidInputError(`body has ${actual} bytes, declared ${expected}`, 'content-length-mismatch');
+  return new InvalidInputError(`body has ${actual} bytes, declared ${expected}`, { code: 'content-length-mismatch' });
 }

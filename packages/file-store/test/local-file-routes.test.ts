@@ -5,8 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { NotFoundError } from '@scalegram/contracts/errors';
-import { InvalidInputError } from '../src/invalid-input-error.ts';
+import { InvalidInputError, NotFoundError } from '@scalegram/contracts/errors';
 import { type LocalServerStore, startLocalServerStore } from './support/local-server.ts';
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');

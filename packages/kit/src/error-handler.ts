@@ -2,7 +2,7 @@
 // `type` and `code`. Known errors keep their meaning; anything unknown becomes a bare 500 whose real
 // cause goes to the log only, so a stack trace or SQL message never reaches a client.
 import { STATUS_CODES } from 'node:http';
-import { ConflictError, NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
+import { TypedError, UnavailableError } from '@scalegram/contracts/errors';
 import { InvalidCursorError } from '@scalegram/contracts/pagination';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemType } from '@scalegram/contracts/problem';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -69,12 +69,13 @@ export function problemFor(error: unknown): ProblemDraft | undefined {
       headers: error.headers,
     };
   }
-  if (error instanceof NotFoundError || error instanceof ConflictError) {
-    return { status: error.status, code: error.code, detail: error.message };
-  }
   if (error instanceof UnavailableError) {
     // The message may name hosts or drivers; the client only needs to know to come back later.
     return { status: 503, code: error.code, detail: 'A dependency is temporarily unavailable; retry later.' };
+  }
+  // NotFound, Conflict, InvalidInput and any other 4xx typed error: its message is written for callers.
+  if (error instanceof TypedError && error.status < 500) {
+    return { status: error.status, code: error.code, detail: error.message };
   }
   if (error instanceof UpstreamTimeoutError) {
     return { status: 504, code: error.code, detail: 'An upstream service did not answer in time.' };

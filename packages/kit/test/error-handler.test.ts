@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConflictError, NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
 import { InvalidCursorError } from '@scalegram/contracts/pagination';
 import { PROBLEM_CONTENT_TYPE, problemType } from '@scalegram/contracts/problem';
 import Type from 'typebox';
@@ -31,6 +31,8 @@ beforeAll(async () => {
         throw new NotFoundError('user 42 not found', { code: 'user-not-found' });
       case 'conflict':
         throw new ConflictError('username taken', { code: 'username-taken' });
+      case 'invalid-input':
+        throw new InvalidInputError('object key must not contain ".."', { code: 'invalid-object-key' });
       case 'unavailable':
         throw new UnavailableError('connect ECONNREFUSED 10.0.0.7:5432');
       case 'cursor':
@@ -145,6 +147,7 @@ describe('error handler', () => {
   it.each([
     ['not-found', 404, 'user-not-found', 'user 42 not found'],
     ['conflict', 409, 'username-taken', 'username taken'],
+    ['invalid-input', 400, 'invalid-object-key', 'object key must not contain ".."'],
     ['cursor', 400, 'invalid-cursor', 'cursor is not one this server issued'],
   ])('maps %s to %i with its code', async (kind, status, code, detail) => {
     const { response, body } = await problemOf('GET', `/throw/${kind}`);

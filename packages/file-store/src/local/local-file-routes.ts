@@ -9,11 +9,10 @@
 // content-type parser, which hands the raw request stream to the upload handler, away from the
 // application's other routes (and fastify-plugin alone would ignore the `prefix` option).
 
-import { NotFoundError } from '@scalegram/contracts/errors';
+import { InvalidInputError, NotFoundError } from '@scalegram/contracts/errors';
 import { PROBLEM_CONTENT_TYPE, problemType } from '@scalegram/contracts/problem';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { InvalidInputError } from '../invalid-input-error.ts';
 import { assertValidKey } from '../object-key.ts';
 import { parseByteRange } from './byte-range.ts';
 import type { LocalFileStore } from './local-store.ts';

@@ -8,8 +8,7 @@ import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'n
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { NotFoundError } from '@scalegram/contracts/errors';
-import { InvalidInputError } from '../invalid-input-error.ts';
+import { InvalidInputError, NotFoundError } from '@scalegram/contracts/errors';
 import type { ObjectInfo, ObjectMetadata, StoredObject } from '../port.ts';
 import { ByteMeter, TooManyBytesError } from './byte-meter.ts';
 import type { LocalLayout } from './local-layout.ts';
@@ -56,16 +55,15 @@ export class LocalObjects {
     try {
       await pipeline(body, meter, createWriteStream(tmp, { flags: 'wx' }));
       if (options.expectedLength !== undefined && meter.bytes !== options.expectedLength) {
-        throw new InvalidInputError(
-          `body has ${meter.bytes} bytes, expected ${options.expectedLength}`,
-          'content-length-mismatch',
-        );
+        throw new InvalidInputError(`body has ${meter.bytes} bytes, expected ${options.expectedLength}`, {
+          code: 'content-length-mismatch',
+        });
       }
     } catch (error) {
       await rm(tmp, { force: true });
       if (error instanceof TooManyBytesError) {
         const code = limit === options.expectedLength ? 'content-length-mismatch' : 'too-large';
-        throw new InvalidInputError(`body is larger than ${limit} bytes`, code);
+        throw new InvalidInputError(`body is larger than ${limit} bytes`, { code });
       }
       throw error;
     }

@@ -1,8 +1,7 @@
 // The embedded FileStore: objects in a local directory, presigned URLs signed with HMAC-SHA256 and
 // served by the Fastify plugin in ./local-file-routes.ts (register it where `publicBaseUrl` points).
 import type { Readable } from 'node:stream';
-import { NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
-import { InvalidInputError } from '../invalid-input-error.ts';
+import { InvalidInputError, NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
 import { checkListArguments } from '../list-options.ts';
 import { assertValidKey } from '../object-key.ts';
 import {
@@ -125,7 +124,7 @@ export function createLocalStore(config: LocalStoreConfig): LocalFileStore {
       assertValidLength(options.contentLength);
       assertValidExpiry(options.expiresInSeconds);
       if (options.contentLength > config.maxUploadBytes) {
-        throw new InvalidInputError(`uploads are limited to ${config.maxUploadBytes} bytes`, 'too-large');
+        throw new InvalidInputError(`uploads are limited to ${config.maxUploadBytes} bytes`, { code: 'too-large' });
       }
       const contentLength = String(options.contentLength);
       const request: SignedRequest = {

@@ -4,8 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { NotFoundError } from '@scalegram/contracts/errors';
-import { InvalidInputError } from '../../src/invalid-input-error.ts';
+import { InvalidInputError, NotFoundError } from '@scalegram/contracts/errors';
 import { MAX_KEY_LENGTH, MAX_SEGMENT_LENGTH } from '../../src/object-key.ts';
 import type { FileStore } from '../../src/port.ts';
 
