@@ -1,0 +1,71 @@
+// Profiles: one's own (read and edit) and anyone's (read). Every route requires a user token; the
+// only profile a caller can change is the one named by the token's subject.
+import { IdParams } from '@scalegram/contracts/ids';
+import type { App } from '@scalegram/kit/app';
+import { requireUserId } from '@scalegram/kit/authentication';
+import { updateProfile } from '../commands/profile-commands.ts';
+import { getProfile, getProfileByUsername } from '../queries/profile-queries.ts';
+import type { UserContext } from '../user-context.ts';
+import { AUTHENTICATED_ERRORS, ProblemRef, ProfileRef, UpdateProfileBody, UsernameParams } from './route-schemas.ts';
+
+export async function profileRoutes(app: App, { context }: { context: UserContext }): Promise<void> {
+  // Before validation: an anonymous caller gets 401, whatever it sent.
+  app.addHook('preValidation', app.authenticate);
+
+  app.get(
+    '/users/me',
+    {
+      schema: {
+        summary: "The caller's own profile",
+        tags: ['users'],
+        response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef },
+      },
+    },
+    async (request) => getProfile(context, requireUserId(request)),
+  );
+
+  app.patch(
+    '/users/me',
+    {
+      schema: {
+        summary: "Edit the caller's own profile",
+        tags: ['users'],
+        body: UpdateProfileBody,
+        response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef, 413: ProblemRef, 415: ProblemRef },
+      },
+    },
+    async (request) => updateProfile(context, requireUserId(request), request.body),
+  );
+
+  app.get(
+    '/users/:id',
+    {
+      schema: {
+        summary: 'A profile with its follower, following and post counts',
+        tags: ['users'],
+        params: IdParams,
+        response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef },
+      },
+    },
+    async (request) => {
+      requireUserId(request);
+      return getProfile(context, request.params.id);
+    },
+  );
+
+  app.get(
+    '/users/by-username/:username',
+    {
+      schema: {
+        summary: 'A profile by username (case-insensitive)',
+        tags: ['users'],
+        params: UsernameParams,
+        response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef },
+      },
+    },
+    async (request) => {
+      requireUserId(request);
+      return getProfileByUsername(context, request.params.username);
+    },
+  );
+}

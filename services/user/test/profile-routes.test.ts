@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bearer, type Harness, newUserId, startHarness, uniqueName } from './support/user-harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+describe('profiles', () => {
+  it('creates a profile through the internal route and reads it back by id, by username and as "me"', async () => {
+    const alice = await h.register(uniqueName('Alice'));
+    const byId = await h.app.inject({ url: `/api/v1/users/${alice.id}`, headers: bearer(alice.token) });
+    expect(byId.statusCode).toBe(200);
+    expect(byId.json()).toEqual({
+      id: alice.id,
+      username: alice.username,
+      displayName: alice.username,
+      bio: '',
+      avatarMediaId: null,
+      followerCount: 0,
+      followingCount: 0,
+      postCount: 0,
+      createdAt: expect.any(String),
+    });
+    const byName = await h.app.inject({
+      url: `/api/v1/users/by-username/${alice.username.toUpperCase()}`,
+      headers: bearer(alice.token),
+    });
+    expect(byName.statusCode).toBe(200);
+    expect(byName.json().id).toBe(alice.id);
+    const me = await h.app.inject({ url: '/api/v1/users/me', headers: bearer(alice.token) });
+    expect(me.json()).toEqual(byId.json());
+  });
+
+  it('answers 404 problem+json for unknown ids and usernames', async () => {
+    const bob = await h.register();
+    const unknownId = await newUserId();
+    for (const url of [`/api/v1/users/${unknownId}`, `/api/v1/users/by-username/${uniqueName('ghost')}`]) {
+      const response = await h.app.inject({ url, headers: bearer(bob.token) });
+      expect(response.statusCode).toBe(404);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json().code).toBe('user-not-found');
+    }
+  });
+
+  it('PATCH /users/me changes only the caller and returns the new profile', async () => {
+    const carol = await h.register();
+    const response = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/me',
+      headers: bearer(carol.token),
+      payload: { displayName: 'Carol C.', bio: 'hello', avatarMediaId: '12345' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      id: carol.id,
+      displayName: 'Carol C.',
+      bio: 'hello',
+      avatarMediaId: '12345',
+    });
+    const cleared = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/me',
+      headers: bearer(carol.token),
+      payload: { avatarMediaId: null },
+    });
+    expect(cleared.json()).toMatchObject({ displayName: 'Carol C.', bio: 'hello', avatarMediaId: null });
+  });
+
+  it('requires a user token on every public route', async () => {
+    const dave = await h.register();
+    for (const url of ['/api/v1/users/me', `/api/v1/users/${dave.id}`, `/api/v1/users/${dave.id}/followers`]) {
+      const anonymous = await h.app.inject({ url });
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json().code).toBe('unauthenticated');
+      const forged = await h.app.inject({ url, headers: bearer(await h.tokens.foreignToken(dave.id)) });
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json().code).toBe('invalid-token');
+      // A service token is for internal routes only: wrong audience here.
+      const service = await h.app.inject({ url, headers: bearer(await h.tokens.serviceToken()) });
+      expect(service.statusCode).toBe(401);
+    }
+  });
+});
