@@ -1,0 +1,54 @@
+// The auth service's environment, validated once at boot (kit's loadConfig). Secrets (the signing
+// keys) have no default: production passes AUTH_SIGNING_KEYS from a Secret; AUTH_KEYS_FILE is the
+// development convenience. With neither, the process stops before it listens.
+import { BaseConfig, ConfigError, loadConfig } from '@scalegram/kit/config';
+import Type, { type Static } from 'typebox';
+
+export const AuthConfigSchema = Type.Object({
+  ...BaseConfig,
+  /** PostgreSQL; absent → embedded PGlite under DATA_DIR (or in memory). */
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /** Redis; absent → the in-memory store (throttling counters are then per process). */
+  REDIS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  USER_SERVICE_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:3001' }),
+  USER_SERVICE_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 2000 }),
+  AUTH_ISSUER: Type.String({ minLength: 1, default: 'scalegram-auth' }),
+  /** A JWK set (private Ed25519 keys with kid, createdAt, retiredAt) — from a Secret. */
+  AUTH_SIGNING_KEYS: Type.Optional(Type.String({ minLength: 1 })),
+  /** Development: a key ring file, generated (mode 0600) when missing. */
+  AUTH_KEYS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 86_400 }),
+  /** Login attempts per username per window; a successful login resets the count. */
+  LOGIN_USERNAME_LIMIT: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_USERNAME_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /** Login attempts per client address per window. */
+  LOGIN_ADDRESS_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
+  LOGIN_ADDRESS_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  /** Registrations per client address per window. */
+  REGISTER_ADDRESS_LIMIT: Type.Integer({ minimum: 1, default: 10 }),
+  REGISTER_ADDRESS_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 3600 }),
+  /** How often the registration recovery loop runs, and how old an unfinished registration must be. */
+  RECOVERY_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  RECOVERY_STALE_AFTER_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
+  /** Fastify trustProxy (`true`, or the gateway's addresses/CIDRs, comma-separated) so the client address is the real one. */
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+export type AuthConfig = Static<typeof AuthConfigSchema>;
+
+export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const config = loadConfig(AuthConfigSchema, env);
+  if (config.AUTH_SIGNING_KEYS === undefined && config.AUTH_KEYS_FILE === undefined) {
+    throw new ConfigError(['AUTH_SIGNING_KEYS (production) or AUTH_KEYS_FILE (development) must be set']);
+  }
+  return config;
+}
+
+/** Fastify's trustProxy from the variable: `true`, or a list of trusted proxy addresses/CIDRs. */
+export function trustProxyOf(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((part) => part.trim());
+}
