@@ -1,0 +1,106 @@
+// Builds the gateway from injected dependencies; no I/O at import time (server.ts opens the store and
+// creates the verifier). Order matters, because Fastify runs onRequest hooks in registration order:
+// security headers → token verification (sets request.identity) → rate limit (keyed by that identity)
+// → the forwarding route (which demands a token where the table says so).
+
+import type { AccessTokenVerifier } from '@scalegram/kit/access-token';
+import { type App, type AppOptions, createApp } from '@scalegram/kit/app';
+import { authenticationPlugin } from '@scalegram/kit/authentication';
+import type { LogLevel } from '@scalegram/kit/logging';
+import type { KeyValueStore } from '@scalegram/kv/port';
+import { createOpenApiAggregator } from './docs/openapi-aggregator.ts';
+import { createRouteTable, DEFAULT_ROUTE_TABLE, type RouteEntry } from './domain/route-table.ts';
+import { edgeSecurityPlugin } from './plugins/edge-security.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { proxyRoutes } from './routes/proxy.ts';
+import { createUpstreamClients, type UpstreamPolicy, type UpstreamSettings } from './upstreams.ts';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+export interface GatewayRateLimitSettings {
+  enabled: boolean;
+  limit: number;
+  windowMs: number;
+  failOpen: boolean;
+}
+
+export interface GatewayDeps {
+  kv: KeyValueStore;
+  verifier: AccessTokenVerifier;
+  upstreams: readonly UpstreamSettings[];
+  /** Defaults to DEFAULT_ROUTE_TABLE; every upstream it names must be in `upstreams`. */
+  routes?: readonly RouteEntry[];
+  rateLimit: GatewayRateLimitSettings;
+  breaker: UpstreamPolicy;
+  trustProxy: boolean | string[];
+  corsOrigins: readonly string[];
+  bodyLimit: number;
+  openApiRefreshMs: number;
+  logLevel?: LogLevel;
+  logDestination?: AppOptions['logDestination'];
+}
+
+// Probes and scrapes come from inside the cluster every few seconds; they are neither limited nor docs.
+const EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function buildGatewayApp(deps: GatewayDeps): App {
+  const routes = createRouteTable(deps.routes ?? DEFAULT_ROUTE_TABLE);
+  const configured = new Set(deps.upstreams.map((upstream) => upstream.name));
+  const unknown = routes.entries.filter((entry) => !configured.has(entry.upstream)).map((entry) => entry.upstream);
+  if (unknown.length > 0) throw new RangeError(`route table names unconfigured upstreams: ${unknown.join(', ')}`);
+
+  const { rateLimit } = deps;
+  const app = createApp({
+    name: 'gateway',
+    version: GATEWAY_VERSION,
+    ...(deps.logLevel ? { logLevel: deps.logLevel } : {}),
+    ...(deps.logDestination ? { logDestination: deps.logDestination } : {}),
+    bodyLimit: deps.bodyLimit,
+    trustProxy: deps.trustProxy,
+    openapi: { title: 'Scalegram gateway' },
+    // Upstream reachability is deliberately not a readiness check (ADR 0019). The store is one only
+    // when the gateway cannot serve without it (rate limiting on and failing closed, ADR 0020).
+    readinessChecks: rateLimit.enabled && !rateLimit.failOpen ? [{ name: 'kv', check: () => deps.kv.ping() }] : [],
+  });
+  // The public API is JSON only. Fastify also parses text/plain by default; the service client would
+  // re-encode such a body as a JSON string, so refuse it with 415 instead.
+  app.removeContentTypeParser('text/plain');
+
+  app.register(edgeSecurityPlugin, { corsOrigins: deps.corsOrigins });
+  app.register(authenticationPlugin, { verifier: deps.verifier });
+  if (rateLimit.enabled) {
+    app.register(rateLimitPlugin, {
+      kv: deps.kv,
+      policy: { name: 'default', limit: rateLimit.limit, windowMs: rateLimit.windowMs },
+      failOpen: rateLimit.failOpen,
+      exempt: EXEMPT_PATHS,
+    });
+  }
+
+  app.register(async (scope) => {
+    const clients = createUpstreamClients(deps.upstreams, deps.breaker, {
+      logger: app.log,
+      metrics: app.metrics.registry,
+    });
+    const aggregator = createOpenApiAggregator({
+      clients,
+      routes,
+      title: 'Scalegram API',
+      version: GATEWAY_VERSION,
+      description:
+        'The public API of Scalegram, merged from the services behind the gateway. ' +
+        'Authenticate with "Authorization: Bearer <accessToken>" from /api/v1/auth/login.',
+      refreshMs: deps.openApiRefreshMs,
+      logger: app.log,
+    });
+    scope.addHook('onReady', async () => aggregator.start());
+    scope.addHook('onClose', async () => {
+      aggregator.stop();
+      await Promise.all([...clients.values()].map((client) => client.close()));
+    });
+    await scope.register(docsRoutes, { aggregator });
+    await scope.register(proxyRoutes, { routes, clients });
+  });
+  return app;
+}
