@@ -61,7 +61,9 @@ export async function listFollowEdges(
 ): Promise<PageOf<UserSummary>> {
   const after = positionOf(page.cursor);
   // An empty list and an unknown user look alike in the edge table; only the latter is a 404.
-  if (after === undefined && (await findUser(context.database.db, userId)) === undefined) throw unknownUser(userId);
+  if (!isId(userId) || (after === undefined && (await findUser(context.database.db, userId)) === undefined)) {
+    throw unknownUser(userId);
+  }
   // One extra row says whether another page exists, without a COUNT.
   const rows = await listEdges(context.database.db, direction, userId, page.limit + 1, after);
   const items = rows.slice(0, page.limit);

@@ -11,6 +11,7 @@ import { getSummaries } from '../queries/profile-queries.ts';
 import type { UserContext } from '../user-context.ts';
 import { AUTHENTICATED_ERRORS, ProblemRef, ProfileRef, SummaryRef } from './route-schemas.ts';
 import { requireServiceScope, requireUserOrService, USERS_WRITE_SCOPE } from './service-authentication.ts';
+import { assertStorableId } from './storable-id.ts';
 
 export interface InternalUserRoutesOptions {
   context: UserContext;
@@ -36,6 +37,7 @@ export async function internalUserRoutes(app: App, options: InternalUserRoutesOp
       },
     },
     async (request, reply) => {
+      assertStorableId(request.params.id, '/params/id');
       const { created, profile } = await createUser(context, { id: request.params.id, ...request.body });
       if (!created) return profile;
       return reply.code(201).header('location', `/api/v1/users/${profile.id}`).send(profile);

@@ -7,6 +7,7 @@ import { updateProfile } from '../commands/profile-commands.ts';
 import { getProfile, getProfileByUsername } from '../queries/profile-queries.ts';
 import type { UserContext } from '../user-context.ts';
 import { AUTHENTICATED_ERRORS, ProblemRef, ProfileRef, UpdateProfileBody, UsernameParams } from './route-schemas.ts';
+import { assertStorableId } from './storable-id.ts';
 
 export async function profileRoutes(app: App, { context }: { context: UserContext }): Promise<void> {
   // Before validation: an anonymous caller gets 401, whatever it sent.
@@ -34,7 +35,11 @@ export async function profileRoutes(app: App, { context }: { context: UserContex
         response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef, 413: ProblemRef, 415: ProblemRef },
       },
     },
-    async (request) => updateProfile(context, requireUserId(request), request.body),
+    async (request) => {
+      const userId = requireUserId(request);
+      assertStorableId(request.body.avatarMediaId, '/body/avatarMediaId');
+      return updateProfile(context, userId, request.body);
+    },
   );
 
   app.get(

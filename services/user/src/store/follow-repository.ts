@@ -1,5 +1,6 @@
 // The follow graph: one row per edge in `follows`, counters on `users` kept exact in the same
 // transaction (docs/adr/0017-follow-graph-association-table.md).
+import { isId } from '@scalegram/contracts/ids';
 import { type Kysely, sql } from 'kysely';
 import type { UserDatabase } from './schema.ts';
 
@@ -11,7 +12,16 @@ type Db = Kysely<UserDatabase>;
  * follows of the same user do not block each other.
  */
 export async function lockExistingUsers(trx: Db, ids: readonly string[]): Promise<Set<string>> {
-  const rows = await trx.selectFrom('users').select('id').where('id', 'in', ids).orderBy('id').forKeyShare().execute();
+  // An id beyond bigint's range cannot exist (and must not reach the database as a bad value).
+  const storable = ids.filter(isId);
+  if (storable.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', storable)
+    .orderBy('id')
+    .forKeyShare()
+    .execute();
   return new Set(rows.map((row) => row.id));
 }
 

@@ -1,11 +1,16 @@
 // Profiles in Postgres: plain functions over Kysely (a transaction or the pool).
+import { isId } from '@scalegram/contracts/ids';
 import type { Kysely } from 'kysely';
 import { PROFILE_COLUMNS, type UserRow } from '../domain/profile.ts';
 import type { UserDatabase } from './schema.ts';
 
 type Db = Kysely<UserDatabase>;
 
-export function findUser(db: Db, id: string): Promise<UserRow | undefined> {
+// The Id schema admits 19-digit strings up to 10^19 - 1, beyond Postgres' bigint (2^63 - 1). Such an
+// id cannot exist, so lookups answer "not found" without sending a value the database would reject.
+
+export async function findUser(db: Db, id: string): Promise<UserRow | undefined> {
+  if (!isId(id)) return undefined;
   return db.selectFrom('users').select(PROFILE_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
@@ -19,11 +24,13 @@ export async function findUserIdByUsername(db: Db, usernameKey: string): Promise
   return row?.id;
 }
 
-export function findSummaries(db: Db, ids: readonly string[]) {
+export async function findSummaries(db: Db, ids: readonly string[]) {
+  const storable = ids.filter(isId);
+  if (storable.length === 0) return [];
   return db
     .selectFrom('users')
     .select(['id', 'username', 'display_name', 'avatar_media_id'])
-    .where('id', 'in', ids)
+    .where('id', 'in', storable)
     .execute();
 }
 
@@ -71,6 +78,7 @@ export async function deleteUser(
   trx: Db,
   id: string,
 ): Promise<{ username: string; affectedIds: string[] } | undefined> {
+  if (!isId(id)) return undefined;
   // FOR UPDATE waits for follows in flight to or from this user (they hold FOR KEY SHARE on the row)
   // and makes later ones wait for us, so no edge appears between the counter fix and the delete.
   const user = await trx.selectFrom('users').select('username').where('id', '=', id).forUpdate().executeTakeFirst();
