@@ -1,0 +1,140 @@
+// The profile cache: reads are served from Redis, every write that changes a profile or its counts
+// deletes the entry after committing (so a read after a write is never stale), and when Redis dies
+// the service keeps answering from Postgres.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createRedisStore } from '@scalegram/kv/redis-store';
+import { bearer, type Harness, startHarness } from './support/user-harness.ts';
+
+const TTL_MS = 20_000;
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ profileCacheTtlMs: TTL_MS });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+const get = (token: string, id: string) => h.app.inject({ url: `/api/v1/users/${id}`, headers: bearer(token) });
+
+describe('profile cache (Redis)', () => {
+  it('serves repeated reads from the cache, with the configured TTL', async () => {
+    const user = await h.register();
+    await get(user.token, user.id);
+    const ttl = await h.kv.ttl(`profile:${user.id}`);
+    expect(ttl).toBeGreaterThan(TTL_MS - 5_000);
+    expect(ttl).toBeLessThanOrEqual(TTL_MS);
+    // Change the row behind the service's back: the cached copy is what the next read returns,
+    // which proves the read did not go to Postgres.
+    await h.db.database.db.updateTable('users').set({ bio: 'changed directly' }).where('id', '=', user.id).execute();
+    expect((await get(user.token, user.id)).json().bio).toBe('');
+  });
+
+  it('a read after PATCH returns the new profile, by id, by username and as "me"', async () => {
+    const user = await h.register();
+    await get(user.token, user.id);
+    await h.app.inject({ url: `/api/v1/users/by-username/${user.username}`, headers: bearer(user.token) });
+    const patch = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/me',
+      headers: bearer(user.token),
+      payload: { displayName: 'Renamed', bio: 'fresh' },
+    });
+    expect(patch.statusCode).toBe(200);
+    for (const url of [`/api/v1/users/${user.id}`, `/api/v1/users/by-username/${user.username}`, '/api/v1/users/me']) {
+      const response = await h.app.inject({ url, headers: bearer(user.token) });
+      expect(response.json()).toMatchObject({ displayName: 'Renamed', bio: 'fresh' });
+    }
+  });
+
+  it('a read after follow and unfollow shows both counts at once', async () => {
+    const [fan, idol] = [await h.register(), await h.register()];
+    await get(fan.token, fan.id);
+    await get(fan.token, idol.id);
+    await h.app.inject({ method: 'PUT', url: `/api/v1/users/${idol.id}/follow`, headers: bearer(fan.token) });
+    expect((await get(fan.token, idol.id)).json().followerCount).toBe(1);
+    expect((await get(fan.token, fan.id)).json().followingCount).toBe(1);
+    await h.app.inject({ method: 'DELETE', url: `/api/v1/users/${idol.id}/follow`, headers: bearer(fan.token) });
+    expect((await get(fan.token, idol.id)).json().followerCount).toBe(0);
+    expect((await get(fan.token, fan.id)).json().followingCount).toBe(0);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('when Redis goes away', () => {
+  let redis: ChildProcess;
+  let down: Harness;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    const url = `redis://127.0.0.1:${port}`;
+    let kv: Awaited<ReturnType<typeof createRedisStore>> | undefined;
+    for (let attempt = 0; kv === undefined; attempt++) {
+      kv = await createRedisStore({ url, keyPrefix: 'user:' }).catch(async (error) => {
+        if (attempt > 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return undefined;
+      });
+    }
+    down = await startHarness({ kv });
+  });
+
+  afterAll(async () => {
+    await down.close();
+    await down.kv.close();
+    if (redis.exitCode === null) redis.kill('SIGKILL');
+  });
+
+  it('answers reads and writes from Postgres, fresh, and reports the store as not ready', async () => {
+    const [user, other] = [await down.register(), await down.register()];
+    const warm = await down.app.inject({ url: `/api/v1/users/${user.id}`, headers: bearer(user.token) });
+    expect(warm.statusCode).toBe(200);
+    expect(await down.kv.get(`profile:${user.id}`)).not.toBeNull();
+
+    const exited = new Promise((resolve) => redis.once('exit', resolve));
+    redis.kill('SIGKILL');
+    await exited;
+
+    const patch = await down.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/me',
+      headers: bearer(user.token),
+      payload: { bio: 'written while Redis is down' },
+    });
+    expect(patch.statusCode).toBe(200);
+    const follow = await down.app.inject({
+      method: 'PUT',
+      url: `/api/v1/users/${user.id}/follow`,
+      headers: bearer(other.token),
+    });
+    expect(follow.statusCode).toBe(204);
+    const read = await down.app.inject({ url: `/api/v1/users/${user.id}`, headers: bearer(user.token) });
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ bio: 'written while Redis is down', followerCount: 1 });
+    const byName = await down.app.inject({
+      url: `/api/v1/users/by-username/${user.username}`,
+      headers: bearer(user.token),
+    });
+    expect(byName.statusCode).toBe(200);
+
+    const ready = await down.app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().checks).toEqual([
+      { name: 'postgres', status: 'ok' },
+      { name: 'kv', status: 'failed' },
+    ]);
+  });
+});
