@@ -44,12 +44,12 @@ describe('PUT /internal/users/:id (registration saga step)', () => {
       .limit(1)
       .execute();
     expect(row).toMatchObject({ subject: 'user.registered', aggregate: id });
-    expect((row?.event as { data: unknown; source: string }).data).toEqual({
+    expect((row?.event as { data: unknown } | undefined)?.data).toEqual({
       userId: id,
       username,
       displayName: 'Reg Istered',
     });
-    expect((row?.event as { source: string }).source).toBe('/services/user');
+    expect((row?.event as { source: string } | undefined)?.source).toBe('/services/user');
   });
 
   it('answers 409 username-taken for a case-insensitive clash and 409 user-id-conflict for a reused id', async () => {
