@@ -26,7 +26,7 @@ export function upstreamProblemResponse(status: number, body: unknown): PassThro
       headers['www-authenticate'] = body.code === 'invalid-token' ? 'Bearer error="invalid_token"' : 'Bearer';
     }
     const retryAfter = body.retryAfterSeconds;
-    if ((status === 429 || status === 503) && Number.isInteger(retryAfter) && (retryAfter as number) >= 0) {
+    if (status === 429 && Number.isInteger(retryAfter) && (retryAfter as number) >= 0) {
       headers['retry-after'] = String(retryAfter);
     }
   }
