@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '@scalegram/kit/config';
+import { corsOrigins, loadGatewayConfig, trustProxyOption } from '../src/config.ts';
+
+const required = {
+  AUTH_SERVICE_URL: 'http://auth:3000',
+  USER_SERVICE_URL: 'http://user:3000',
+  JWKS_URL: 'http://auth:3000/.well-known/jwks.json',
+};
+
+describe('gateway configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadGatewayConfig(required);
+    expect(config).toMatchObject({
+      PORT: 8080,
+      RATE_LIMIT_ENABLED: true,
+      RATE_LIMIT_MAX: 50,
+      RATE_LIMIT_WINDOW_MS: 60_000,
+      RATE_LIMIT_FAIL_OPEN: true,
+      AUTH_ISSUER: 'scalegram-auth',
+      AUTH_AUDIENCE: 'scalegram',
+      TRUST_PROXY: 'false',
+    });
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.CORS_ORIGINS).toBeUndefined();
+  });
+
+  it('coerces switches and numbers', () => {
+    const config = loadGatewayConfig({ ...required, RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_MAX: '7' });
+    expect(config.RATE_LIMIT_ENABLED).toBe(false);
+    expect(config.RATE_LIMIT_MAX).toBe(7);
+  });
+
+  it('names every missing or invalid variable at once', () => {
+    try {
+      loadGatewayConfig({ USER_SERVICE_URL: 'not a url', RATE_LIMIT_MAX: '0' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const text = (error as ConfigError).problems.join('\n');
+      for (const name of ['AUTH_SERVICE_URL', 'JWKS_URL', 'USER_SERVICE_URL', 'RATE_LIMIT_MAX']) {
+        expect(text).toContain(name);
+      }
+    }
+  });
+
+  it('parses TRUST_PROXY and CORS_ORIGINS', () => {
+    expect(trustProxyOption('false')).toBe(false);
+    expect(trustProxyOption('true')).toBe(true);
+    expect(trustProxyOption('10.0.0.0/8, 127.0.0.1')).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(corsOrigins(undefined)).toEqual([]);
+    expect(corsOrigins('https://a.example, https://b.example')).toEqual(['https://a.example', 'https://b.example']);
+  });
+});
