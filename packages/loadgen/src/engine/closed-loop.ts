@@ -59,5 +59,9 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<RunStat
   };
   await Promise.all(Array.from({ length: options.virtualUsers }, user));
   if (progress) clearInterval(progress);
+  // The last second(s) end as the run does, possibly before the timer fired: report them too.
+  while (options.onSecond && lastReported < Math.ceil(durationMs / 1000)) {
+    options.onSecond(recorder.point(lastReported++), inFlight);
+  }
   return recorder.stats(durationMs, now(), null);
 }

@@ -108,6 +108,10 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<RunStats> {
   while ((inFlight > 0 || backlogHead < backlog.length) && now() < drainDeadline) await sleep(5);
   closed = true;
   if (progress) clearInterval(progress);
+  // The last second(s) end as the run does, possibly before the timer fired: report them too.
+  while (options.onSecond && lastReported < Math.ceil(durationMs / 1000)) {
+    options.onSecond(recorder.point(lastReported++), inFlight);
+  }
   while (backlogHead < backlog.length) recorder.dropped(backlog[backlogHead++] as number, 'dropped-not-sent');
   for (let i = 0; i < inFlight; i++) recorder.completed(0, 0, now(), { ok: false, errorKind: 'abandoned-in-flight' });
 

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export interface TestServer {
   url: string;
   received: () => number;
+  /** Request paths in arrival order. */
+  paths: string[];
   close: () => Promise<void>;
 }
 
@@ -16,8 +18,10 @@ export interface TestServerOptions {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   let received = 0;
+  const paths: string[] = [];
   const server: Server = createServer((request, response) => {
     received++;
+    paths.push(request.url ?? '');
     request.resume();
     const reply = () => {
       response.writeHead(options.status ?? 200, { 'content-type': 'application/json' });
@@ -31,6 +35,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     received: () => received,
+    paths,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,0 +1,230 @@
+// One benchmark from configuration to report: prepare the scenario, drive the target (open loop, closed
+// loop, or the find-max search), measure the ceiling with the same engine settings if asked, and build the
+// report. The CLI is a thin layer over this, and the tests call it directly.
+
+import { startCeilingServer } from './ceiling.ts';
+import type { ArrivalProcess } from './engine/arrivals.ts';
+import { runClosedLoop } from './engine/closed-loop.ts';
+import { type FindMaxResult, type FindMaxStep, findMaxRate } from './engine/find-max.ts';
+import { createHttpTarget } from './engine/http-target.ts';
+import { constantShape, type LoadShape, shapeDurationMs } from './engine/load-shape.ts';
+import { runOpenLoop } from './engine/open-loop.ts';
+import type { RunStats, SecondPoint } from './engine/recorder.ts';
+import { buildReport, toFindMaxSummary, toRunSummary } from './report/build-report.ts';
+import type { Report } from './report/schema.ts';
+import { createRng } from './rng.ts';
+import { type PreparedScenario, prepareScenario } from './scenario.ts';
+import { ceilingScenario } from './scenarios/ceiling-scenario.ts';
+import { prepareNamedScenario } from './scenarios/registry.ts';
+import { createUserSelector, type UserDistribution } from './users/user-selector.ts';
+
+export interface SearchSettings {
+  sloP99Ms: number;
+  maxErrorRate: number;
+  startRate: number;
+  growth: number;
+  maxRate: number;
+  stepDurationMs: number;
+  refineSteps: number;
+}
+
+export interface BenchmarkConfig {
+  scenario: string;
+  /** Target URL; omitted for the `ceiling` scenario, which then targets its own bare Fastify server. */
+  url?: string;
+  /** Request path for http-get (defaults to the URL's path). */
+  path?: string;
+  expectedStatuses?: readonly number[];
+  mode: 'open' | 'closed';
+  shape: LoadShape;
+  arrival: ArrivalProcess;
+  connections: number;
+  pipelining: number;
+  timeoutMs: number;
+  maxBacklog: number;
+  seed: number;
+  users: number;
+  distribution: UserDistribution;
+  virtualUsers: number;
+  thinkTimeMs: number;
+  allowedHosts: readonly string[];
+  /** Set for `find-max`: search for the highest sustained rate instead of running `shape`. */
+  search?: SearchSettings;
+  /** Also measure the bare Fastify ceiling; its search uses these settings. */
+  ceiling?: SearchSettings;
+  onSecond?: (point: SecondPoint, inFlight: number) => void;
+  onStep?: (step: FindMaxStep, label: string) => void;
+  log?: (line: string) => void;
+}
+
+/** The URL's path and query, with the `{user}` placeholder restored (URL parsing percent-encodes braces). */
+const urlPath = (url: URL): string => `${url.pathname}${url.search}`.replaceAll('%7Buser%7D', '{user}');
+
+/** Runs `shape` (or the closed loop for its duration) against one target with one prepared scenario. */
+async function measure(url: string, scenario: PreparedScenario, config: BenchmarkConfig, shape: LoadShape) {
+  const target = createHttpTarget({
+    url,
+    connections: config.connections,
+    pipelining: config.pipelining,
+    timeoutMs: config.timeoutMs,
+    allowedHosts: config.allowedHosts,
+  });
+  const rng = createRng(config.seed);
+  const pickUser = createUserSelector(config.users, config.distribution);
+  const nextRequest = () => scenario.nextRequest(pickUser(rng), rng);
+  try {
+    if (config.mode === 'closed') {
+      return await runClosedLoop({
+        target,
+        nextRequest,
+        virtualUsers: config.virtualUsers,
+        durationMs: shapeDurationMs(shape),
+        thinkTimeMs: config.thinkTimeMs,
+        thinkTime: config.arrival,
+        rng: rng.fork(),
+        onSecond: config.onSecond,
+      });
+    }
+    return await runOpenLoop({
+      target,
+      nextRequest,
+      shape,
+      arrival: config.arrival,
+      rng: rng.fork(),
+      maxBacklog: config.maxBacklog,
+      drainTimeoutMs: config.timeoutMs + 1_000,
+      onSecond: config.onSecond,
+    });
+  } finally {
+    await target.close();
+  }
+}
+
+function search(
+  url: string,
+  scenario: PreparedScenario,
+  config: BenchmarkConfig,
+  settings: SearchSettings,
+  label: string,
+) {
+  // The search is open loop whatever the mode: only a fixed asked rate makes "sustains rate R" meaningful.
+  const openConfig = { ...config, mode: 'open' as const, onSecond: undefined };
+  return findMaxRate({
+    ...settings,
+    runStep: (rate) => measure(url, scenario, openConfig, constantShape(rate, settings.stepDurationMs)),
+    onStep: (step) => config.onStep?.(step, label),
+  });
+}
+
+/** Concatenates the steps' per-second series into one timeline for the chart. */
+function stepSeries(result: FindMaxResult): SecondPoint[] {
+  const series: SecondPoint[] = [];
+  for (const step of result.steps) {
+    const offset = series.length;
+    for (const point of step.stats.series) series.push({ ...point, second: offset + point.second });
+  }
+  return series;
+}
+
+/** The statistics a find-max report shows in full: the highest passing step, else the first step. */
+function headlineStep(result: FindMaxResult): RunStats {
+  const passing = result.steps.filter((s) => s.passed && s.rate === result.maxSustainedRate);
+  const step = passing[0] ?? result.steps[0];
+  if (!step) throw new Error('find-max ran no steps (is startRate above maxRate?)');
+  return step.stats;
+}
+
+export async function runBenchmark(config: BenchmarkConfig): Promise<Report> {
+  const log = config.log ?? (() => {});
+  const ownServer = config.url === undefined && config.scenario === 'ceiling' ? await startCeilingServer() : undefined;
+  try {
+    const url = config.url ?? ownServer?.url;
+    if (url === undefined) throw new RangeError('a target URL is required (only the ceiling scenario starts its own)');
+    const baseUrl = new URL(url);
+    const scenario = await prepareNamedScenario(
+      config.scenario,
+      {
+        path: config.path ?? urlPath(baseUrl),
+        expectedStatuses: config.expectedStatuses,
+      },
+      { baseUrl: new URL(baseUrl.origin), rng: createRng(config.seed), users: config.users },
+    );
+
+    let stats: RunStats;
+    let series: SecondPoint[];
+    let findMax: Report['findMax'] = null;
+    if (config.search) {
+      log(`find-max: ${scenario.name} against ${baseUrl.origin}, p99 objective ${config.search.sloP99Ms} ms`);
+      const result = await search(baseUrl.origin, scenario, config, config.search, scenario.name);
+      findMax = toFindMaxSummary(result, config.search.sloP99Ms, config.search.maxErrorRate);
+      stats = headlineStep(result);
+      series = stepSeries(result);
+    } else {
+      log(`run: ${scenario.name} against ${baseUrl.origin}`);
+      stats = await measure(baseUrl.origin, scenario, config, config.shape);
+      series = stats.series;
+    }
+
+    let ceiling: Report['ceiling'] = null;
+    if (config.ceiling) ceiling = await measureCeiling(config, config.ceiling, !config.search, log);
+
+    return buildReport({
+      kind: config.search ? 'find-max' : 'run',
+      scenario: { name: scenario.name, description: scenario.description },
+      targetUrl: ownServer ? `${baseUrl.origin}/ (bare Fastify child process)` : url,
+      settings: {
+        mode: config.search ? 'open' : config.mode,
+        arrival: config.arrival,
+        shape: config.search ? constantShape(config.search.startRate, config.search.stepDurationMs) : config.shape,
+        connections: config.connections,
+        pipelining: config.pipelining,
+        timeoutMs: config.timeoutMs,
+        maxBacklog: config.maxBacklog,
+        seed: config.seed,
+        users: config.users,
+        userDistribution:
+          config.distribution.kind === 'zipf' ? `zipf(${config.distribution.exponent})` : config.distribution.kind,
+        virtualUsers: config.mode === 'closed' && !config.search ? config.virtualUsers : null,
+        thinkTimeMs: config.mode === 'closed' && !config.search ? config.thinkTimeMs : null,
+      },
+      stats,
+      series,
+      findMax,
+      ceiling,
+    });
+  } finally {
+    await ownServer?.close();
+  }
+}
+
+/**
+ * The ceiling with the run's own engine settings: the same load against bare Fastify (for latency ratios;
+ * skipped for find-max, where no single load is "the same") and a find-max search on it (for the rate ratio).
+ */
+async function measureCeiling(
+  config: BenchmarkConfig,
+  settings: SearchSettings,
+  sameLoad: boolean,
+  log: (line: string) => void,
+): Promise<NonNullable<Report['ceiling']>> {
+  const server = await startCeilingServer();
+  try {
+    const scenario = await prepareScenario(ceilingScenario, {
+      baseUrl: new URL(server.url),
+      rng: createRng(config.seed),
+      users: config.users,
+    });
+    const quiet = { ...config, onSecond: undefined };
+    log('ceiling: bare Fastify in a child process');
+    const atSameLoad = sameLoad ? toRunSummary(await measure(server.url, scenario, quiet, config.shape)) : null;
+    const result = await search(server.url, scenario, quiet, settings, 'ceiling');
+    return {
+      server: 'bare Fastify (one static JSON route) in a child process on 127.0.0.1',
+      atSameLoad,
+      maxSustainedRate: result.maxSustainedRate,
+      search: toFindMaxSummary(result, settings.sloP99Ms, settings.maxErrorRate),
+    };
+  } finally {
+    await server.close();
+  }
+}
