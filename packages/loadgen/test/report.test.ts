@@ -131,4 +131,26 @@ describe('reports', () => {
     const svg = renderSvg({ ...report, target: { url: 'http://127.0.0.1/?a=<b>&c="d"' } });
     expect(XMLValidator.validate(svg)).toBe(true);
   });
+
+  it('a find-max report on the ceiling scenario (which starts its own server) validates and renders', async () => {
+    const found = await runBenchmark({
+      ...engine,
+      scenario: 'ceiling',
+      shape: constantShape(100, 1_000),
+      search: tinySearch,
+    });
+    expect(Value.Check(ReportSchema, found)).toBe(true);
+    expect(found.kind).toBe('find-max');
+    expect(found.target.url).toContain('bare Fastify');
+    expect(found.findMax?.steps.map((s) => s.rate)).toEqual([100, 300, 900]);
+    expect(found.findMax?.maxSustainedRate).toBeGreaterThanOrEqual(100);
+    // The chart's timeline is the steps one after another: 3 steps of half a second each.
+    expect(found.series.length).toBeGreaterThanOrEqual(3);
+    const markdown = renderMarkdown(found);
+    expect(markdown).toContain(
+      '| asked req/s | ok req/s | errors | p50 (ms) | p99 (ms) | send lag p99 (ms) | verdict |',
+    );
+    expect(markdown).toMatch(/\*\*Highest sustained rate: [\d,]+ req\/s\*\*/);
+    expect(XMLValidator.validate(renderSvg(found))).toBe(true);
+  });
 });

@@ -23,6 +23,7 @@ export function toFindMaxSummary(result: FindMaxResult, sloP99Ms: number, maxErr
       errorRate: step.stats.errorRate,
       p50: step.stats.latency.p50,
       p99: step.stats.latency.p99,
+      sendLagP99: step.stats.sendLag.p99,
     })),
   };
 }

@@ -44,11 +44,11 @@ export function renderMarkdown(report: Report): string {
     const f = report.findMax;
     lines.push(`Objective: p99 ≤ ${f.sloP99Ms} ms and errors ≤ ${pct(f.maxErrorRate)}.`);
     lines.push('');
-    lines.push('| asked req/s | ok req/s | errors | p50 (ms) | p99 (ms) | verdict |');
-    lines.push('|---:|---:|---:|---:|---:|---|');
+    lines.push('| asked req/s | ok req/s | errors | p50 (ms) | p99 (ms) | send lag p99 (ms) | verdict |');
+    lines.push('|---:|---:|---:|---:|---:|---:|---|');
     for (const s of f.steps) {
       lines.push(
-        `| ${num(s.rate)} | ${num(s.okRate)} | ${pct(s.errorRate)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.passed ? 'pass' : s.reasons.join('; ')} |`,
+        `| ${num(s.rate)} | ${num(s.okRate)} | ${pct(s.errorRate)} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.sendLagP99)} | ${s.passed ? 'pass' : s.reasons.join('; ')} |`,
       );
     }
     lines.push('');

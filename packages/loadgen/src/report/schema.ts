@@ -57,6 +57,8 @@ export const FindMaxStepSchema = Type.Object({
   errorRate: Type.Number({ minimum: 0, maximum: 1 }),
   p50: Ms,
   p99: Ms,
+  /** p99 of (actual − intended send): large values mean the generator or the connection pool fell behind. */
+  sendLagP99: Ms,
 });
 
 export const FindMaxSchema = Type.Object({

@@ -133,7 +133,11 @@ export function renderSvg(report: Report): string {
     'Latency from intended send time (ms, log scale)',
     series,
     LATENCY,
-    { y: yLatency, ticks: decades, tickLabel: (v) => (v < 1 ? v.toFixed(1) : v.toLocaleString('en-US')) },
+    {
+      y: yLatency,
+      ticks: decades,
+      tickLabel: (v) => (v < 1 ? String(Number(v.toPrecision(1))) : v.toLocaleString('en-US')),
+    },
     x,
     seconds,
   );
