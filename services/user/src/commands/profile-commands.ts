@@ -54,11 +54,10 @@ export async function createUser(context: UserContext, input: CreateUserInput): 
     return { created: true, profile: toProfile(row) };
   } catch (error) {
     if (!(error instanceof UniqueViolationError)) throw error;
-    // The same id inserted concurrently (a retry racing the original): decide as for a replay.
-    if (error.constraint === 'users_pkey') {
-      const raced = await existingUser(context, input);
-      if (raced !== undefined) return raced;
-    }
+    // Lost a race. If it was against the same id (a retry racing the original), decide as for a
+    // replay — whichever unique index Postgres happened to check first; otherwise the name is taken.
+    const raced = await existingUser(context, input);
+    if (raced !== undefined) return raced;
     throw new ConflictError(`username ${input.username} is taken`, { code: 'username-taken', cause: error });
   }
 }
