@@ -27,6 +27,10 @@ function stepLine(step: FindMaxStep, label: string): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(argv);

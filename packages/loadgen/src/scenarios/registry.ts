@@ -1,6 +1,6 @@
 // Scenarios the CLI can run by name. The social-network scenarios (compose-post, read-home-timeline,
 // read-user-timeline, mixed, follow-churn, media-upload, login) register here as the services land.
-import type { PreparedScenario, Scenario, ScenarioContext } from '../scenario.ts';
+import type { PreparedScenario, ScenarioContext } from '../scenario.ts';
 import { prepareScenario } from '../scenario.ts';
 import { ceilingScenario } from './ceiling-scenario.ts';
 import { httpGetScenario } from './http-get.ts';
@@ -11,11 +11,16 @@ export interface ScenarioOptions {
   expectedStatuses?: readonly number[];
 }
 
-type Factory = (options: ScenarioOptions) => Scenario;
+// Each entry prepares its scenario itself, so scenarios with different setup-state types can share the table.
+type Factory = (options: ScenarioOptions, context: ScenarioContext) => Promise<PreparedScenario>;
 
 const factories: Record<string, Factory> = {
-  ceiling: () => ceilingScenario,
-  'http-get': (options) => httpGetScenario({ path: options.path ?? '/', expectedStatuses: options.expectedStatuses }),
+  ceiling: (_options, context) => prepareScenario(ceilingScenario, context),
+  'http-get': (options, context) =>
+    prepareScenario(
+      httpGetScenario({ path: options.path ?? '/', expectedStatuses: options.expectedStatuses }),
+      context,
+    ),
 };
 
 export const scenarioNames = (): string[] => Object.keys(factories);
@@ -27,5 +32,5 @@ export async function prepareNamedScenario(
 ): Promise<PreparedScenario> {
   const factory = factories[name];
   if (!factory) throw new RangeError(`unknown scenario "${name}"; known: ${scenarioNames().join(', ')}`);
-  return prepareScenario(factory(options), context);
+  return factory(options, context);
 }
