@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRedisStore } from '@scalegram/kv/redis-store';
+import { createProfileCache } from '../src/store/profile-cache.ts';
 import { bearer, type Harness, startHarness } from './support/user-harness.ts';
 
 const TTL_MS = 20_000;
@@ -60,6 +61,38 @@ describe('profile cache (Redis)', () => {
     await h.app.inject({ method: 'DELETE', url: `/api/v1/users/${idol.id}/follow`, headers: bearer(fan.token) });
     expect((await get(fan.token, idol.id)).json().followerCount).toBe(0);
     expect((await get(fan.token, fan.id)).json().followingCount).toBe(0);
+  });
+});
+
+describe('the cache-aside race', () => {
+  it('a reader that fetched the old row before a commit cannot put it back after the invalidation', async () => {
+    const user = await h.register();
+    const cache = createProfileCache({
+      kv: h.kv,
+      ttlMs: TTL_MS,
+      logger: { warn: () => undefined },
+      invalidationMarkerMs: 400,
+    });
+    const old = (await get(user.token, user.id)).json();
+    await h.kv.del(`profile:${user.id}`);
+    // Reader: misses and reads the old row from Postgres (`old`) ... then the writer commits and
+    // invalidates ... then the reader fills the cache with what it read.
+    expect(await cache.get(user.id)).toBeUndefined();
+    await cache.invalidate([user.id]);
+    await cache.set(old);
+    expect(await cache.get(user.id)).toBeUndefined();
+    // Once the marker has expired, fills work again.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await cache.set({ ...old, bio: 'fresh' });
+    expect((await cache.get(user.id))?.bio).toBe('fresh');
+  });
+
+  it('a fill never overwrites an entry that is already there', async () => {
+    const user = await h.register();
+    const cache = createProfileCache({ kv: h.kv, ttlMs: TTL_MS, logger: { warn: () => undefined } });
+    const current = (await get(user.token, user.id)).json();
+    await cache.set({ ...current, bio: 'late and stale' });
+    expect((await cache.get(user.id))?.bio).toBe(current.bio);
   });
 });
 
