@@ -39,7 +39,7 @@ export const INVALIDATED = '!invalidated';
 
 const profileKey = (id: string) => `profile:${id}`;
 const usernameKeyOf = (key: string) => `username:${key}`;
-const valueOf = (stored: string | null) => (stored === null || stored === INVALIDATED ? undefined : stored);
+const cachedValue = (stored: string | null) => (stored === null || stored === INVALIDATED ? undefined : stored);
 
 export function createProfileCache(options: ProfileCacheOptions): ProfileCache {
   const { kv, ttlMs, logger } = options;
@@ -62,11 +62,11 @@ export function createProfileCache(options: ProfileCacheOptions): ProfileCache {
   return {
     get: (id) =>
       bestEffort('get', undefined, async () => {
-        const cached = valueOf(await kv.get(profileKey(id)));
+        const cached = cachedValue(await kv.get(profileKey(id)));
         return cached === undefined ? undefined : (JSON.parse(cached) as UserProfile);
       }),
     set: (profile) => fill(profileKey(profile.id), JSON.stringify(profile)),
-    getIdByUsername: (key) => bestEffort('get', undefined, async () => valueOf(await kv.get(usernameKeyOf(key)))),
+    getIdByUsername: (key) => bestEffort('get', undefined, async () => cachedValue(await kv.get(usernameKeyOf(key)))),
     setIdByUsername: (key, id) => fill(usernameKeyOf(key), id),
     // A failed invalidation leaves the old entry until its TTL expires: the bound ADR 0018 documents.
     invalidate: (ids, usernameKeys = []) =>
