@@ -1,5 +1,5 @@
 // Writes to profiles: each one changes the row and enqueues its event in one transaction, then —
-// only after the commit — deletes the cached copies (ADR 0018).
+// only after the commit — invalidates the cached copies (ADR 0018).
 import { ConflictError, NotFoundError } from '@scalegram/contracts/errors';
 import type { UserProfile } from '@scalegram/contracts/users';
 import { UniqueViolationError } from '@scalegram/relational/errors';
