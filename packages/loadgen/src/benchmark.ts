@@ -7,7 +7,7 @@ import type { ArrivalProcess } from './engine/arrivals.ts';
 import { runClosedLoop } from './engine/closed-loop.ts';
 import { type FindMaxResult, type FindMaxStep, findMaxRate } from './engine/find-max.ts';
 import { createHttpTarget } from './engine/http-target.ts';
-import { constantShape, type LoadShape, shapeDurationMs } from './engine/load-shape.ts';
+import { constantShape, expectedRequests, type LoadShape, shapeDurationMs } from './engine/load-shape.ts';
 import { runOpenLoop } from './engine/open-loop.ts';
 import type { RunStats, SecondPoint } from './engine/recorder.ts';
 import { buildReport, toFindMaxSummary, toRunSummary } from './report/build-report.ts';
@@ -48,6 +48,8 @@ export interface BenchmarkConfig {
   virtualUsers: number;
   thinkTimeMs: number;
   allowedHosts: readonly string[];
+  /** Refuse to start a run (or a search step) that would send more than this many requests. */
+  maxRequests?: number;
   /** Set for `find-max`: search for the highest sustained rate instead of running `shape`. */
   search?: SearchSettings;
   /** Also measure the bare Fastify ceiling; its search uses these settings. */
@@ -55,6 +57,23 @@ export interface BenchmarkConfig {
   onSecond?: (point: SecondPoint, inFlight: number) => void;
   onStep?: (step: FindMaxStep, label: string) => void;
   log?: (line: string) => void;
+}
+
+export const DEFAULT_MAX_REQUESTS = 5_000_000;
+
+/** A typo such as --rate 50000 --duration 10m must not turn the generator into a flood: check the volume up front. */
+function checkBounded(config: BenchmarkConfig): void {
+  const limit = config.maxRequests ?? DEFAULT_MAX_REQUESTS;
+  const planned = config.search
+    ? config.search.maxRate * (config.search.stepDurationMs / 1000)
+    : config.mode === 'open'
+      ? expectedRequests(config.shape)
+      : 0;
+  if (planned > limit) {
+    throw new RangeError(
+      `this would send up to ${Math.round(planned)} requests in one run or step; the limit is ${limit} (--max-requests)`,
+    );
+  }
 }
 
 /** The URL's path and query, with the `{user}` placeholder restored (URL parsing percent-encodes braces). */
@@ -116,12 +135,17 @@ function search(
   });
 }
 
-/** Concatenates the steps' per-second series into one timeline for the chart. */
+/**
+ * Concatenates the steps' per-second series into one timeline for the chart. Each step's drain (the
+ * stragglers answered after its last intended send) is left out of the timeline, where it would show as a
+ * near-empty second between steps; those requests are still in the step's totals and percentiles.
+ */
 function stepSeries(result: FindMaxResult): SecondPoint[] {
   const series: SecondPoint[] = [];
   for (const step of result.steps) {
     const offset = series.length;
-    for (const point of step.stats.series) series.push({ ...point, second: offset + point.second });
+    const seconds = Math.ceil(step.stats.durationMs / 1000);
+    for (const point of step.stats.series.slice(0, seconds)) series.push({ ...point, second: offset + point.second });
   }
   return series;
 }
@@ -136,6 +160,7 @@ function headlineStep(result: FindMaxResult): RunStats {
 
 export async function runBenchmark(config: BenchmarkConfig): Promise<Report> {
   const log = config.log ?? (() => {});
+  checkBounded(config);
   const ownServer = config.url === undefined && config.scenario === 'ceiling' ? await startCeilingServer() : undefined;
   try {
     const url = config.url ?? ownServer?.url;

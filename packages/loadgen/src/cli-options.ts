@@ -15,7 +15,8 @@ Load (run):  --rate N --duration D | --steps 100:5s,200:5s | --ramp 0:500:30s
 find-max:    --slo-p99 100ms --start-rate 100 --growth 1.5 --max-rate 100000 --step-duration 3s --refine 2
 Engine:      --connections 16 --pipelining 1 --timeout 10s --max-backlog 10000 --seed 1
 Users:       --users 962 --zipf 1.0 (default uniform)
-Safety:      targets must be loopback unless named with --allow-host <host> (repeatable)
+Safety:      targets must be loopback unless named with --allow-host <host> (repeatable);
+             --max-requests 5000000 caps one run or find-max step
 Output:      --out bench-results/ --max-error-rate 0.01 (exit 1 above it) --ceiling (same-run ceiling) --quiet`;
 
 export interface CliOptions {
@@ -66,6 +67,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       users: { type: 'string', default: '962' },
       zipf: { type: 'string' },
       'allow-host': { type: 'string', multiple: true, default: [] },
+      'max-requests': { type: 'string', default: '5000000' },
       out: { type: 'string', default: 'bench-results' },
       'max-error-rate': { type: 'string', default: '0.01' },
       ceiling: { type: 'boolean', default: false },
@@ -93,7 +95,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     stepDurationMs: parseDuration(values['step-duration']),
     refineSteps: Number(values.refine),
   };
-  const numbers = { connections: Number(values.connections), users: Number(values.users), seed: Number(values.seed) };
+  const numbers = {
+    connections: Number(values.connections),
+    users: Number(values.users),
+    seed: Number(values.seed),
+    'max-requests': Number(values['max-requests']),
+  };
   for (const [name, value] of Object.entries({ ...numbers, ...search })) {
     if (!Number.isFinite(value)) throw new RangeError(`--${name} must be a number`);
   }
@@ -119,6 +126,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       virtualUsers: Number(values.vus),
       thinkTimeMs: parseDuration(values.think),
       allowedHosts: values['allow-host'],
+      maxRequests: numbers['max-requests'],
       search: command === 'find-max' ? search : undefined,
       ceiling: values.ceiling ? search : undefined,
     },

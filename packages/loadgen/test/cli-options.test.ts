@@ -57,5 +57,6 @@ describe('command line', () => {
     expect(() => parseCli(['fire'])).toThrow(RangeError);
     expect(() => parseCli(['run', '--arrival', 'bursty'])).toThrow(RangeError);
     expect(() => parseCli(['run', '--connections', 'many'])).toThrow(RangeError);
+    expect(() => parseCli(['run', '--max-requests', 'lots'])).toThrow(RangeError);
   });
 });
