@@ -10,6 +10,7 @@ import { createServiceClient } from '@scalegram/kit/service-client';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import type { IdGenerator } from '@scalegram/relational/id-generator';
 import type { RelationalDatabase } from '@scalegram/relational/port';
+import fp from 'fastify-plugin';
 import type { PasswordHasher } from './domain/password-hasher.ts';
 import type { KeyRing } from './keys/key-ring.ts';
 import { ACCESS_AUDIENCE, createTokenIssuer } from './keys/token-issuer.ts';
@@ -75,52 +76,65 @@ export function buildAuthApp(deps: AuthDependencies): App {
     ],
   });
 
-  const tokens = createTokenIssuer({ keyRing, issuer: settings.issuer, accessTtlSeconds: settings.accessTtlSeconds });
-  const client = createServiceClient({
-    name: 'user',
-    baseUrl: settings.userService.baseUrl,
-    timeoutMs: settings.userService.timeoutMs,
-    retry: { maxAttempts: settings.userService.maxAttempts ?? 3, baseDelayMs: 50 },
-    logger: app.log,
-    metrics: app.metrics.registry,
-  });
-  app.addHook('onClose', () => client.close());
-  const users = createUserDirectory(client, tokens);
-  const sessions = createSessionService({ database, tokens, refreshTtlSeconds: settings.refreshTtlSeconds });
-  const throttles = createThrottles(kv, settings.limits);
-  const registrations = createRegistrationSaga({
-    database,
-    users,
-    passwords,
-    sessions,
-    ids: deps.ids,
-    log: app.log,
-    staleAfterMs: settings.recoveryStaleAfterMs,
-  });
-  app.decorate('registrations', registrations);
+  // The wiring runs as a plugin: kit's metrics registry (used by the user-service client) exists only
+  // once createApp's plugins have loaded. fastify-plugin keeps the decorators on the root instance.
+  app.register(
+    fp(
+      async (scope: App) => {
+        const tokens = createTokenIssuer({
+          keyRing,
+          issuer: settings.issuer,
+          accessTtlSeconds: settings.accessTtlSeconds,
+        });
+        const client = createServiceClient({
+          name: 'user',
+          baseUrl: settings.userService.baseUrl,
+          timeoutMs: settings.userService.timeoutMs,
+          retry: { maxAttempts: settings.userService.maxAttempts ?? 3, baseDelayMs: 50 },
+          logger: scope.log,
+          metrics: scope.metrics.registry,
+        });
+        scope.addHook('onClose', () => client.close());
+        const users = createUserDirectory(client, tokens);
+        const sessions = createSessionService({ database, tokens, refreshTtlSeconds: settings.refreshTtlSeconds });
+        const throttles = createThrottles(kv, settings.limits);
+        const registrations = createRegistrationSaga({
+          database,
+          users,
+          passwords,
+          sessions,
+          ids: deps.ids,
+          log: scope.log,
+          staleAfterMs: settings.recoveryStaleAfterMs,
+        });
+        scope.decorate('registrations', registrations);
 
-  if (settings.recoveryIntervalMs > 0) {
-    const loop = createRecoveryLoop({
-      intervalMs: settings.recoveryIntervalMs,
-      run: () => registrations.recoverStale(),
-      log: app.log,
-    });
-    app.addHook('onReady', async () => loop.start());
-    // preClose: stop compensating before the HTTP drain, so the database is not closed under a pass.
-    app.addHook('preClose', () => loop.stop());
-  }
+        if (settings.recoveryIntervalMs > 0) {
+          const loop = createRecoveryLoop({
+            intervalMs: settings.recoveryIntervalMs,
+            run: () => registrations.recoverStale(),
+            log: scope.log,
+          });
+          scope.addHook('onReady', async () => loop.start());
+          // preClose: stop compensating before the HTTP drain, so the database is not closed under a pass.
+          scope.addHook('preClose', () => loop.stop());
+        }
 
-  // The auth service verifies its own access tokens (password route) against its own key ring.
-  const verifier = createAccessTokenVerifier({
-    jwks: keyRing.publicJwks(),
-    issuer: settings.issuer,
-    audience: ACCESS_AUDIENCE,
-  });
-  app.register(authenticationPlugin, { verifier });
-  app.register(jwksRoute, { keyRing });
-  app.register(registerRoute, { registrations, throttles });
-  app.register(loginRoute, { database, passwords, sessions, users, throttles });
-  app.register(sessionRoutes, { sessions });
-  app.register(passwordRoute, { database, passwords, throttles });
+        // The auth service verifies its own access tokens (password route) against its own key ring.
+        const verifier = createAccessTokenVerifier({
+          jwks: keyRing.publicJwks(),
+          issuer: settings.issuer,
+          audience: ACCESS_AUDIENCE,
+        });
+        scope.register(authenticationPlugin, { verifier });
+        scope.register(jwksRoute, { keyRing });
+        scope.register(registerRoute, { registrations, throttles });
+        scope.register(loginRoute, { database, passwords, sessions, users, throttles });
+        scope.register(sessionRoutes, { sessions });
+        scope.register(passwordRoute, { database, passwords, throttles });
+      },
+      { name: 'auth-service' },
+    ),
+  );
   return app;
 }

@@ -3,6 +3,7 @@
 // development convenience. With neither, the process stops before it listens.
 import { BaseConfig, ConfigError, loadConfig } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
+import type { AuthSettings } from './app.ts';
 
 export const AuthConfigSchema = Type.Object({
   ...BaseConfig,
@@ -51,4 +52,27 @@ export function trustProxyOf(value: string | undefined): boolean | string[] {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   return value.split(',').map((part) => part.trim());
+}
+
+/** The app's settings from the validated environment. */
+export function settingsFromConfig(config: AuthConfig): AuthSettings {
+  const seconds = (n: number) => n * 1000;
+  return {
+    issuer: config.AUTH_ISSUER,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    limits: {
+      loginPerUsername: { limit: config.LOGIN_USERNAME_LIMIT, windowMs: seconds(config.LOGIN_USERNAME_WINDOW_SECONDS) },
+      loginPerAddress: { limit: config.LOGIN_ADDRESS_LIMIT, windowMs: seconds(config.LOGIN_ADDRESS_WINDOW_SECONDS) },
+      registerPerAddress: {
+        limit: config.REGISTER_ADDRESS_LIMIT,
+        windowMs: seconds(config.REGISTER_ADDRESS_WINDOW_SECONDS),
+      },
+    },
+    userService: { baseUrl: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS },
+    recoveryIntervalMs: config.RECOVERY_INTERVAL_MS,
+    recoveryStaleAfterMs: config.RECOVERY_STALE_AFTER_MS,
+    trustProxy: trustProxyOf(config.TRUST_PROXY),
+    logLevel: config.LOG_LEVEL,
+  };
 }

@@ -2,42 +2,18 @@
 // otherwise) → migrations → app → listen; everything closed again on SIGTERM (kit's runService).
 
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runService } from '@scalegram/kit/run-service';
 import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
 import { migrate } from '@scalegram/relational/migrate';
 import { openDatabase } from '@scalegram/relational/open-database';
 import { buildAuthApp } from './app.ts';
-import { type AuthConfig, loadAuthConfig, trustProxyOf } from './config.ts';
+import { loadAuthConfig, settingsFromConfig } from './config.ts';
 import { createPasswordHasher } from './domain/password-hasher.ts';
 import { loadKeyRing } from './keys/key-ring.ts';
 import { resolveKeyRing } from './keys/key-ring-source.ts';
+import { MIGRATIONS_DIR } from './migrations-dir.ts';
 import type { AuthDatabase } from './store/schema.ts';
-
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
-
-export function settingsFrom(config: AuthConfig) {
-  const seconds = (n: number) => n * 1000;
-  return {
-    issuer: config.AUTH_ISSUER,
-    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-    limits: {
-      loginPerUsername: { limit: config.LOGIN_USERNAME_LIMIT, windowMs: seconds(config.LOGIN_USERNAME_WINDOW_SECONDS) },
-      loginPerAddress: { limit: config.LOGIN_ADDRESS_LIMIT, windowMs: seconds(config.LOGIN_ADDRESS_WINDOW_SECONDS) },
-      registerPerAddress: {
-        limit: config.REGISTER_ADDRESS_LIMIT,
-        windowMs: seconds(config.REGISTER_ADDRESS_WINDOW_SECONDS),
-      },
-    },
-    userService: { baseUrl: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS },
-    recoveryIntervalMs: config.RECOVERY_INTERVAL_MS,
-    recoveryStaleAfterMs: config.RECOVERY_STALE_AFTER_MS,
-    trustProxy: trustProxyOf(config.TRUST_PROXY),
-    logLevel: config.LOG_LEVEL,
-  };
-}
 
 async function main(): Promise<void> {
   const config = loadAuthConfig();
@@ -58,7 +34,7 @@ async function main(): Promise<void> {
     keyRing,
     passwords: await createPasswordHasher(),
     ids: createIdGenerator(),
-    settings: settingsFrom(config),
+    settings: settingsFromConfig(config),
   });
   // Registered after the app's own hooks, so they run after the recovery loop and the client stop.
   app.addHook('onClose', async () => {
