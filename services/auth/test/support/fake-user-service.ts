@@ -17,8 +17,10 @@ export type FakeMode =
   | 'ok'
   /** PUT stores the profile, then answers 500 (the profile exists although the call "failed"). */
   | 'fail-after-create'
-  /** PUT answers only after `slowMs`, and stores the profile after answering (a late write). */
-  | 'slow'
+  /** PUT waits `slowMs`, then stores the profile and answers (after a client timeout: a late write). */
+  | 'slow-write'
+  /** PUT stores the profile at once, then waits `slowMs` before answering 201. */
+  | 'slow-answer'
   /** PUT answers 503 without doing anything (retried by the client). */
   | 'unavailable';
 
@@ -97,12 +99,10 @@ export async function startFakeUserService(options: {
           }
         }
         const profile = profileOf(id, username, displayName);
-        if (state.mode === 'slow') {
-          await new Promise((resolve) => setTimeout(resolve, state.slowMs));
-          setTimeout(() => state.profiles.set(id, profile), 10);
-          return reply.code(201).send(profile);
-        }
+        const pause = () => new Promise((resolve) => setTimeout(resolve, state.slowMs));
+        if (state.mode === 'slow-write') await pause();
         state.profiles.set(id, profile);
+        if (state.mode === 'slow-answer') await pause();
         if (state.mode === 'fail-after-create') throw new Error('crashed after creating the profile');
         return reply.code(201).send(profile);
       },
