@@ -20,6 +20,7 @@ import { metricsPlugin } from './metrics.ts';
 import { type OpenApiOptions, openApiPlugin } from './openapi.ts';
 import { requestContextPlugin, traceLoggerFactory } from './request-context.ts';
 import { requestIdFor } from './request-id.ts';
+import { strictValidatorCompiler } from './request-validation.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -76,6 +77,9 @@ export function createApp(options: AppOptions): App {
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Bodies are validated exactly as declared (no dropped fields, no coerced types); only querystring,
+  // params and headers, which arrive as strings, are converted.
+  app.setValidatorCompiler(strictValidatorCompiler);
   // Routes can reference the shared problem schema as `Type.Ref('Problem')` in their responses.
   app.addSchema(Problem);
   // Registered before any route, so that every route the service adds is collected.

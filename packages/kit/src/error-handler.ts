@@ -49,12 +49,30 @@ const STATUS_DEFAULT_CODES: Record<number, string> = {
 
 function fieldErrors(error: FastifyError): FieldError[] {
   const context = error.validationContext ?? 'request';
-  return (error.validation ?? []).map((issue) => {
-    const params = issue.params as { missingProperty?: string; additionalProperty?: string };
-    const leaf = params.missingProperty ?? params.additionalProperty;
-    const field = `/${context}${issue.instancePath ?? ''}${leaf ? `/${leaf}` : ''}`;
-    return { field, message: issue.message ?? 'is invalid' };
-  });
+  const errors: FieldError[] = [];
+  for (const issue of error.validation ?? []) {
+    const at = `/${context}${issue.instancePath ?? ''}`;
+    const params = issue.params as {
+      missingProperty?: string;
+      additionalProperty?: string;
+      requiredProperties?: string[];
+      additionalProperties?: string[];
+    };
+    // TypeBox (our validator) reports the missing and the extra properties of an object as one issue
+    // each, listing their names; Ajv reports one issue per property. Either way: one entry per field.
+    if (issue.keyword === 'required' && params.requiredProperties) {
+      for (const name of params.requiredProperties) errors.push({ field: `${at}/${name}`, message: 'is required' });
+    } else if (issue.keyword === 'additionalProperties' && params.additionalProperties) {
+      for (const name of params.additionalProperties)
+        errors.push({ field: `${at}/${name}`, message: 'is not allowed' });
+    } else if (issue.schemaPath?.endsWith('/additionalProperties') && issue.keyword === 'boolean') {
+      // The same extra property once more, as the `false` schema it failed; already reported above.
+    } else {
+      const leaf = params.missingProperty ?? params.additionalProperty;
+      errors.push({ field: leaf ? `${at}/${leaf}` : at, message: issue.message ?? 'is invalid' });
+    }
+  }
+  return errors;
 }
 
 /** Maps a thrown value to a problem; undefined means "unknown": answer 500 and log it. */

@@ -10,7 +10,6 @@ import type { RelationalDatabase } from '@scalegram/relational/port';
 import { followRoutes } from './routes/follow-routes.ts';
 import { internalUserRoutes } from './routes/internal-user-routes.ts';
 import { profileRoutes } from './routes/profile-routes.ts';
-import { strictValidatorCompiler } from './routes/strict-validator.ts';
 import { createProfileCache } from './store/profile-cache.ts';
 import type { UserDatabase } from './store/schema.ts';
 import type { UserContext } from './user-context.ts';
@@ -48,8 +47,6 @@ export function buildUserApp(deps: UserAppDeps): App {
       { name: 'kv', check: () => deps.kv.ping() },
     ],
   });
-  // Extra body fields and wrong types are 400s, not silently dropped or coerced (see the module).
-  app.setValidatorCompiler(strictValidatorCompiler);
   app.addSchema(UserProfile);
   app.addSchema(UserSummary);
 

@@ -1,7 +1,8 @@
-// Request validation with TypeBox's compiler instead of Fastify's default Ajv settings.
+// Request validation with TypeBox's compiler instead of Fastify's default Ajv settings; every app
+// made by createApp uses it.
 //
 // Why: Fastify's default Ajv options include `removeAdditional: true` and `coerceTypes: 'array'`, so an
-// unknown body field is silently dropped and `{"bio": 5}` becomes `{"bio": "5"}`. The API promises a
+// unknown body field is silently dropped and `{"bio": 5}` becomes `{"bio": "5"}`. Our APIs promise a
 // 400 for extra fields and wrong types. This compiler (the approach of @fastify/type-provider-typebox's
 // TypeBoxValidatorCompiler) validates bodies exactly as declared and converts only querystring, params
 // and headers, which arrive as strings; it also fills their defaults.
