@@ -43,8 +43,9 @@ export function buildUserApp(deps: UserAppDeps): App {
     bodyLimit: USER_BODY_LIMIT,
     openapi: { title: 'Scalegram user service' },
     readinessChecks: [
+      // Postgres only: the profile cache is best-effort (reads fall back to Postgres), so a Redis outage
+      // must not take the pods out of rotation.
       { name: 'postgres', check: () => deps.database.ping() },
-      { name: 'kv', check: () => deps.kv.ping() },
     ],
   });
   app.addSchema(UserProfile);

@@ -163,11 +163,9 @@ describe('when Redis goes away', () => {
     });
     expect(byName.statusCode).toBe(200);
 
+    // The cache is best-effort: a Redis outage must not take the service out of rotation.
     const ready = await down.app.inject({ url: '/readyz' });
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json().checks).toEqual([
-      { name: 'postgres', status: 'ok' },
-      { name: 'kv', status: 'failed' },
-    ]);
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().checks).toEqual([{ name: 'postgres', status: 'ok' }]);
   });
 });
