@@ -34,7 +34,7 @@ export async function passwordRoute(app: App, options: PasswordRouteOptions) {
       schema: {
         summary: 'Change the password; every other session is logged out',
         tags: ['auth'],
-        security: [{ bearerAuth: [] }],
+        security: [{ bearer: [] }],
         body: PasswordBody,
         response: {
           204: Type.Null({ description: 'Changed' }),
