@@ -12,7 +12,7 @@ import { runOpenLoop } from './engine/open-loop.ts';
 import type { RunStats, SecondPoint } from './engine/recorder.ts';
 import { buildReport, toFindMaxSummary, toRunSummary } from './report/build-report.ts';
 import type { Report } from './report/schema.ts';
-import { createRng } from './rng.ts';
+import { createRng, type Rng } from './rng.ts';
 import { type PreparedScenario, prepareScenario } from './scenario.ts';
 import { ceilingScenario } from './scenarios/ceiling-scenario.ts';
 import { prepareNamedScenario } from './scenarios/registry.ts';
@@ -48,6 +48,8 @@ export interface BenchmarkConfig {
   virtualUsers: number;
   thinkTimeMs: number;
   allowedHosts: readonly string[];
+  /** Load at the first rate before measuring, discarded (0 = none). */
+  warmupMs: number;
   /** Refuse to start a run (or a search step) that would send more than this many requests. */
   maxRequests?: number;
   /** Set for `find-max`: search for the highest sustained rate instead of running `shape`. */
@@ -79,8 +81,20 @@ function checkBounded(config: BenchmarkConfig): void {
 /** The URL's path and query, with the `{user}` placeholder restored (URL parsing percent-encodes braces). */
 const urlPath = (url: URL): string => `${url.pathname}${url.search}`.replaceAll('%7Buser%7D', '{user}');
 
-/** Runs `shape` (or the closed loop for its duration) against one target with one prepared scenario. */
-async function measure(url: string, scenario: PreparedScenario, config: BenchmarkConfig, shape: LoadShape) {
+type Drive = (shape: LoadShape, onSecond?: BenchmarkConfig['onSecond']) => Promise<RunStats>;
+
+/**
+ * Opens one connection pool to `url`, warms it up (connections opened, both sides' JIT warm) with
+ * `warmupMs` of load at `warmupRate` whose figures are discarded, then hands `use` a driver for the measured
+ * runs. Without the warm-up the first second's connection set-up and compilation land in the p99.
+ */
+async function withTarget<T>(
+  url: string,
+  scenario: PreparedScenario,
+  config: BenchmarkConfig,
+  warmupRate: number,
+  use: (drive: Drive) => Promise<T>,
+): Promise<T> {
   const target = createHttpTarget({
     url,
     connections: config.connections,
@@ -88,35 +102,56 @@ async function measure(url: string, scenario: PreparedScenario, config: Benchmar
     timeoutMs: config.timeoutMs,
     allowedHosts: config.allowedHosts,
   });
-  const rng = createRng(config.seed);
   const pickUser = createUserSelector(config.users, config.distribution);
-  const nextRequest = () => scenario.nextRequest(pickUser(rng), rng);
-  try {
-    if (config.mode === 'closed') {
-      return await runClosedLoop({
+  const driveWith =
+    (rng: Rng): Drive =>
+    (shape, onSecond) => {
+      const nextRequest = () => scenario.nextRequest(pickUser(rng), rng);
+      if (config.mode === 'closed') {
+        return runClosedLoop({
+          target,
+          nextRequest,
+          virtualUsers: config.virtualUsers,
+          durationMs: shapeDurationMs(shape),
+          thinkTimeMs: config.thinkTimeMs,
+          thinkTime: config.arrival,
+          rng: rng.fork(),
+          onSecond,
+        });
+      }
+      return runOpenLoop({
         target,
         nextRequest,
-        virtualUsers: config.virtualUsers,
-        durationMs: shapeDurationMs(shape),
-        thinkTimeMs: config.thinkTimeMs,
-        thinkTime: config.arrival,
+        shape,
+        arrival: config.arrival,
         rng: rng.fork(),
-        onSecond: config.onSecond,
+        maxBacklog: config.maxBacklog,
+        drainTimeoutMs: config.timeoutMs + 1_000,
+        onSecond,
       });
-    }
-    return await runOpenLoop({
-      target,
-      nextRequest,
-      shape,
-      arrival: config.arrival,
-      rng: rng.fork(),
-      maxBacklog: config.maxBacklog,
-      drainTimeoutMs: config.timeoutMs + 1_000,
-      onSecond: config.onSecond,
-    });
+    };
+  try {
+    // The warm-up draws from its own generator, so the measured run sends the same requests with or without it.
+    if (config.warmupMs > 0 && warmupRate > 0)
+      await driveWith(createRng(~config.seed))(constantShape(warmupRate, config.warmupMs));
+    return await use(driveWith(createRng(config.seed)));
   } finally {
     await target.close();
   }
+}
+
+const firstRate = (shape: LoadShape): number => shape.segments.find((s) => s.fromRate > 0 || s.toRate > 0)?.toRate ?? 0;
+
+/** Runs `shape` (or the closed loop for its duration) against `url`, after the warm-up. */
+function measure(
+  url: string,
+  scenario: PreparedScenario,
+  config: BenchmarkConfig,
+  shape: LoadShape,
+  onSecond?: BenchmarkConfig['onSecond'],
+) {
+  const warmupRate = config.mode === 'closed' ? 1 : shape.segments[0]?.fromRate || firstRate(shape);
+  return withTarget(url, scenario, config, warmupRate, (drive) => drive(shape, onSecond));
 }
 
 function search(
@@ -127,12 +162,15 @@ function search(
   label: string,
 ) {
   // The search is open loop whatever the mode: only a fixed asked rate makes "sustains rate R" meaningful.
-  const openConfig = { ...config, mode: 'open' as const, onSecond: undefined };
-  return findMaxRate({
-    ...settings,
-    runStep: (rate) => measure(url, scenario, openConfig, constantShape(rate, settings.stepDurationMs)),
-    onStep: (step) => config.onStep?.(step, label),
-  });
+  // One pool for all steps, warmed up once at the start rate.
+  const openConfig = { ...config, mode: 'open' as const };
+  return withTarget(url, scenario, openConfig, settings.startRate, (drive) =>
+    findMaxRate({
+      ...settings,
+      runStep: (rate) => drive(constantShape(rate, settings.stepDurationMs)),
+      onStep: (step) => config.onStep?.(step, label),
+    }),
+  );
 }
 
 /**
@@ -186,7 +224,7 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<Report> {
       series = stepSeries(result);
     } else {
       log(`run: ${scenario.name} against ${baseUrl.origin}`);
-      stats = await measure(baseUrl.origin, scenario, config, config.shape);
+      stats = await measure(baseUrl.origin, scenario, config, config.shape, config.onSecond);
       series = stats.series;
     }
 
@@ -211,6 +249,7 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<Report> {
           config.distribution.kind === 'zipf' ? `zipf(${config.distribution.exponent})` : config.distribution.kind,
         virtualUsers: config.mode === 'closed' && !config.search ? config.virtualUsers : null,
         thinkTimeMs: config.mode === 'closed' && !config.search ? config.thinkTimeMs : null,
+        warmupMs: config.warmupMs,
       },
       stats,
       series,
@@ -239,10 +278,9 @@ async function measureCeiling(
       rng: createRng(config.seed),
       users: config.users,
     });
-    const quiet = { ...config, onSecond: undefined };
     log('ceiling: bare Fastify in a child process');
-    const atSameLoad = sameLoad ? toRunSummary(await measure(server.url, scenario, quiet, config.shape)) : null;
-    const result = await search(server.url, scenario, quiet, settings, 'ceiling');
+    const atSameLoad = sameLoad ? toRunSummary(await measure(server.url, scenario, config, config.shape)) : null;
+    const result = await search(server.url, scenario, config, settings, 'ceiling');
     return {
       server: 'bare Fastify (one static JSON route) in a child process on 127.0.0.1',
       atSameLoad,

@@ -11,9 +11,11 @@ export const USAGE = `Usage:
 
 Scenarios: ceiling (bare Fastify in a child process; no --url needed), http-get (GET --url, or --path).
 Load (run):  --rate N --duration D | --steps 100:5s,200:5s | --ramp 0:500:30s
-             --arrival constant|exp   --closed --vus 50 --think 100ms   (closed loop instead of open)
+             --arrival constant|exp   --closed --vus 50 --think 100ms   (closed loop instead of open;
+             with --arrival exp the think times are exponential)
 find-max:    --slo-p99 100ms --start-rate 100 --growth 1.5 --max-rate 100000 --step-duration 3s --refine 2
 Engine:      --connections 16 --pipelining 1 --timeout 10s --max-backlog 10000 --seed 1
+             --warmup 1s (load at the first rate before measuring, discarded)
 Users:       --users 962 --zipf 1.0 (default uniform)
 Safety:      targets must be loopback unless named with --allow-host <host> (repeatable);
              --max-requests 5000000 caps one run or find-max step
@@ -78,6 +80,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       'step-duration': { type: 'string', default: '3s' },
       refine: { type: 'string', default: '2' },
       quiet: { type: 'boolean', default: false },
+      warmup: { type: 'string', default: '1s' },
     },
   });
   const command = positionals[0];
@@ -127,6 +130,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       thinkTimeMs: parseDuration(values.think),
       allowedHosts: values['allow-host'],
       maxRequests: numbers['max-requests'],
+      warmupMs: parseDuration(values.warmup),
       search: command === 'find-max' ? search : undefined,
       ceiling: values.ceiling ? search : undefined,
     },

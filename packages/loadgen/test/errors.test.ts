@@ -120,10 +120,11 @@ describe('failing targets are reported as errors', () => {
     const refused = await runCli(['run', '--url', 'http://192.0.2.1/', '--rate', '1', '--duration', '1s', '--quiet']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--allow-host');
+    const before = healthy.received();
     const flood = await runCli(['run', '--url', healthy.url, '--rate', '100000', '--duration', '1h', '--quiet']);
     expect(flood.code).toBe(2);
     expect(flood.stderr).toContain('--max-requests');
-    expect(healthy.received()).toBe(50);
+    expect(healthy.received()).toBe(before);
     const usage = await runCli(['launch']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Usage:');

@@ -21,6 +21,7 @@ const engine = {
   virtualUsers: 4,
   thinkTimeMs: 0,
   allowedHosts: [],
+  warmupMs: 0,
 };
 // A deliberately short search: 3 steps of half a second on the ceiling.
 const tinySearch = {
@@ -152,5 +153,20 @@ describe('reports', () => {
     );
     expect(markdown).toMatch(/\*\*Highest sustained rate: [\d,]+ req\/s\*\*/);
     expect(XMLValidator.validate(renderSvg(found))).toBe(true);
+  });
+
+  it('a warm-up is sent before the measurement but not counted in it', async () => {
+    const before = server.received();
+    const warmed = await runBenchmark({
+      ...engine,
+      warmupMs: 500,
+      scenario: 'http-get',
+      url: server.url,
+      shape: constantShape(100, 1_000),
+    });
+    expect(warmed.settings.warmupMs).toBe(500);
+    expect(warmed.result.totals.sent).toBe(100);
+    // 50 warm-up requests (100 req/s for half a second) plus the 100 measured ones reached the server.
+    expect(server.received() - before).toBe(150);
   });
 });

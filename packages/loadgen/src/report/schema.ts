@@ -104,6 +104,7 @@ export const ReportSchema = Type.Object({
     userDistribution: Type.String(),
     virtualUsers: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
     thinkTimeMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+    warmupMs: Type.Number({ minimum: 0 }),
   }),
   result: RunSummarySchema,
   series: Type.Array(SecondPointSchema),
