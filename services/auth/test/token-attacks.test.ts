@@ -1,5 +1,6 @@
 // Forged and misused access tokens on the one route that requires one (password change): all 401,
 // and the password stays unchanged.
+import type { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPair, SignJWT } from 'jose';
 import {
@@ -31,7 +32,7 @@ async function sign(overrides: {
   issuer?: string;
   audience?: string;
   expired?: boolean;
-  key?: CryptoKey;
+  key?: webcrypto.CryptoKey;
   kid?: string;
 }) {
   const key = overrides.key ?? harness.keyRing.signingKey;
