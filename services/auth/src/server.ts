@@ -2,6 +2,7 @@
 // otherwise) → migrations → app → listen; everything closed again on SIGTERM (kit's runService).
 
 import { join } from 'node:path';
+import { ConfigError } from '@scalegram/kit/config';
 import { runService } from '@scalegram/kit/run-service';
 import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
@@ -10,7 +11,7 @@ import { openDatabase } from '@scalegram/relational/open-database';
 import { buildAuthApp } from './app.ts';
 import { loadAuthConfig, settingsFromConfig } from './config.ts';
 import { createPasswordHasher } from './domain/password-hasher.ts';
-import { loadKeyRing } from './keys/key-ring.ts';
+import { KeyRingError, loadKeyRing } from './keys/key-ring.ts';
 import { resolveKeyRing } from './keys/key-ring-source.ts';
 import { MIGRATIONS_DIR } from './migrations-dir.ts';
 import type { AuthDatabase } from './store/schema.ts';
@@ -44,4 +45,13 @@ async function main(): Promise<void> {
   await runService({ app, port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // A bad configuration or key ring is an operator error: say what is wrong, without a stack trace.
+  const expected = error instanceof ConfigError || error instanceof KeyRingError;
+  process.stderr.write(
+    `auth: failed to start: ${expected ? error.message : ((error as Error).stack ?? String(error))}\n`,
+  );
+  process.exit(1);
+}
