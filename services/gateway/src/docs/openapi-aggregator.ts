@@ -61,7 +61,9 @@ export function createOpenApiAggregator(options: OpenApiAggregatorOptions): Open
           const document = await client.get<OpenApiDocument>('/openapi.json');
           if (typeof document === 'object' && document !== null) lastGood.set(upstream, document);
         } catch (error) {
-          options.logger.warn({ err: error, upstream }, 'could not refresh the OpenAPI document of an upstream');
+          // The message is enough (refused, timed out, circuit open); a stack trace every interval is noise.
+          const reason = error instanceof Error ? error.message : String(error);
+          options.logger.warn({ upstream, reason }, 'could not refresh the OpenAPI document of an upstream');
         }
       }),
     );
