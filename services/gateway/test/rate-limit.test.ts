@@ -58,7 +58,10 @@ describe('rate limiting (Redis)', () => {
       });
       expect(response.statusCode).toBe(200);
       expect(response.headers['ratelimit-policy']).toBe('"default";q=50;w=60');
-      expect(response.headers.ratelimit).toMatch(new RegExp(`^"default";r=${50 - i};t=(60|59)$`));
+      const [, remaining, reset] = /^"default";r=(\d+);t=(\d+)$/.exec(String(response.headers.ratelimit)) ?? [];
+      expect(Number(remaining)).toBe(50 - i);
+      expect(Number(reset)).toBeGreaterThan(0);
+      expect(Number(reset)).toBeLessThanOrEqual(60);
     }
     const refused = await gateway.inject({
       method: 'GET',
