@@ -34,6 +34,19 @@ describe('open loop', () => {
     const arrived = fast.received() - before;
     expect(arrived).toBeGreaterThanOrEqual(570);
     expect(arrived).toBeLessThanOrEqual(630);
+    // And spread over the 3 s, not bunched: the rate seen at the server, first to last arrival, is 200 ± 5 %.
+    const times = fast.arrivals.slice(before);
+    const serverRate = ((times.length - 1) / ((times.at(-1) as number) - (times[0] as number))) * 1000;
+    expect(serverRate).toBeGreaterThan(190);
+    expect(serverRate).toBeLessThan(210);
+    // Every one of the three seconds carried about a third of the load.
+    for (let second = 0; second < 3; second++) {
+      const inSecond = times.filter(
+        (t) => t - (times[0] as number) >= second * 1000 && t - (times[0] as number) < (second + 1) * 1000,
+      );
+      expect(inSecond.length).toBeGreaterThan(170);
+      expect(inSecond.length).toBeLessThan(230);
+    }
     expect(stats.totals.sent).toBe(arrived);
     expect(stats.totals.ok).toBe(arrived);
     expect(stats.errorRate).toBe(0);

@@ -2,12 +2,15 @@
 // are about what actually arrived, not what the generator believes it sent.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export interface TestServer {
   url: string;
   received: () => number;
   /** Request paths in arrival order. */
   paths: string[];
+  /** Arrival times (performance.now(), ms), in order. */
+  arrivals: number[];
   close: () => Promise<void>;
 }
 
@@ -19,9 +22,11 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   let received = 0;
   const paths: string[] = [];
+  const arrivals: number[] = [];
   const server: Server = createServer((request, response) => {
     received++;
     paths.push(request.url ?? '');
+    arrivals.push(performance.now());
     request.resume();
     const reply = () => {
       response.writeHead(options.status ?? 200, { 'content-type': 'application/json' });
@@ -36,6 +41,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     received: () => received,
     paths,
+    arrivals,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
