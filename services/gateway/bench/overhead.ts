@@ -1,7 +1,9 @@
 // What does the gateway cost? Requests/s and latency of an authenticated trivial route called directly
 // on its service versus through the gateway, in one run, alternating rounds so that drift on the shared
-// machine hits both alike. Rate limiting is off (as for load tests); token verification is real on both
-// sides: the gateway verifies, forwards, and the service verifies again.
+// machine hits all paths alike. Rate limiting is off (as for load tests); token verification is real on
+// both hops: the gateway verifies, forwards, and the service verifies again. The gateway runs twice: as
+// deployed (verified-token cache on, src/verified-token-cache.ts) and with the cache off, so the table
+// shows what full Ed25519 verification of every request costs at the edge.
 //
 // Processes: the upstream (serving the route and the JWKS) and the gateway each run in a child process
 // (as they would in a cluster); autocannon runs in this one. Both apps log at `info` into a discarding
@@ -59,14 +61,19 @@ async function runGateway(): Promise<Ready> {
   const { createAccessTokenVerifier } = await import('@scalegram/kit/access-token');
   const { createMemoryStore } = await import('@scalegram/kv/memory-store');
   const { buildGatewayApp } = await import('../src/app.ts');
+  const { withVerifiedTokenCache } = await import('../src/verified-token-cache.ts');
   const upstream = process.argv[3] as string;
+  const cacheEntries = Number(process.argv[4]);
   const app = buildGatewayApp({
     kv: createMemoryStore(),
-    verifier: createAccessTokenVerifier({
-      jwks: `${upstream}/.well-known/jwks.json`,
-      issuer: 'scalegram-auth',
-      audience: 'scalegram',
-    }),
+    verifier: withVerifiedTokenCache(
+      createAccessTokenVerifier({
+        jwks: `${upstream}/.well-known/jwks.json`,
+        issuer: 'scalegram-auth',
+        audience: 'scalegram',
+      }),
+      { maxEntries: cacheEntries, maxAgeMs: 60_000 },
+    ),
     upstreams: [
       { name: 'auth', baseUrl: upstream, timeoutMs: 5000 },
       { name: 'user', baseUrl: upstream, timeoutMs: 5000 },
@@ -82,8 +89,8 @@ async function runGateway(): Promise<Ready> {
   return { url: await app.listen({ port: 0, host: '127.0.0.1' }) };
 }
 
-function start(role: string, argument: string): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = fork(fileURLToPath(import.meta.url), [role, argument], {
+function start(role: string, ...args: string[]): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(fileURLToPath(import.meta.url), [role, ...args], {
     execArgv: ['--conditions=@scalegram/source', ...(process.env.BENCH_CPU_PROF === role ? ['--cpu-prof'] : [])],
   });
   return new Promise((resolve, reject) => {
@@ -116,38 +123,48 @@ const average = (values: number[]) => values.reduce((sum, value) => sum + value,
 async function main(): Promise<void> {
   const upstreamPort = 20_000 + Math.floor(Math.random() * 20_000);
   const upstream = await start('upstream', String(upstreamPort));
-  const gateway = await start('gateway', upstream.ready.url);
+  const cached = await start('gateway', upstream.ready.url, '10000');
+  const uncached = await start('gateway', upstream.ready.url, '0');
   const token = upstream.ready.token as string;
-  const direct = `${upstream.ready.url}/api/v1/users/me`;
-  const through = `${gateway.ready.url}/api/v1/users/me`;
+  const paths = [
+    { label: 'direct to the service', url: `${upstream.ready.url}/api/v1/users/me`, results: [] as Result[] },
+    {
+      label: 'through the gateway (token cache on, default)',
+      url: `${cached.ready.url}/api/v1/users/me`,
+      results: [] as Result[],
+    },
+    {
+      label: 'through the gateway (token cache off)',
+      url: `${uncached.ready.url}/api/v1/users/me`,
+      results: [] as Result[],
+    },
+  ];
   try {
-    // Warm-up: JIT, keep-alive pools, the gateway's and the service's JWKS caches.
-    await autocannon({ url: through, connections: 10, duration: 2, headers: { authorization: `Bearer ${token}` } });
-    const results = { direct: [] as Result[], gateway: [] as Result[] };
-    for (let round = 0; round < ROUNDS; round += 1) {
-      results.direct.push(await measure(direct, token));
-      results.gateway.push(await measure(through, token));
+    // Warm-up: JIT, keep-alive pools, the gateways' and the service's JWKS caches.
+    for (const path of paths.slice(1)) {
+      await autocannon({ url: path.url, connections: 10, duration: 2, headers: { authorization: `Bearer ${token}` } });
     }
-    const summary = (list: Result[]) => ({
-      rps: average(list.map((r) => r.rps)),
-      p50: average(list.map((r) => r.p50)),
-      p99: average(list.map((r) => r.p99)),
-    });
-    const d = summary(results.direct);
-    const g = summary(results.gateway);
-    console.log(`\n| path | requests/s | p50 ms | p99 ms |`);
-    console.log(`|---|---:|---:|---:|`);
-    console.log(`| direct to the service | ${d.rps.toFixed(0)} | ${d.p50.toFixed(1)} | ${d.p99.toFixed(1)} |`);
-    console.log(`| through the gateway | ${g.rps.toFixed(0)} | ${g.p50.toFixed(1)} | ${g.p99.toFixed(1)} |`);
-    console.log(`| **gateway / direct** | **${(g.rps / d.rps).toFixed(2)}×** | | |`);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const path of paths) path.results.push(await measure(path.url, token));
+    }
+    const direct = average(paths[0]?.results.map((r) => r.rps) ?? []);
+    console.log('\n| path | requests/s | p50 ms | p99 ms | vs direct |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const path of paths) {
+      const rps = average(path.results.map((r) => r.rps));
+      const p50 = average(path.results.map((r) => r.p50));
+      const p99 = average(path.results.map((r) => r.p99));
+      console.log(
+        `| ${path.label} | ${rps.toFixed(0)} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | ${(rps / direct).toFixed(2)}× |`,
+      );
+    }
     console.log(
       `\n${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
         `${new Date().toISOString().slice(0, 10)}; ${ROUNDS} rounds of ${DURATION_S} s per path, ` +
-        `${CONNECTIONS} connections, autocannon in the parent process, service and gateway in child processes.`,
+        `${CONNECTIONS} connections, autocannon in the parent process, service and gateways in child processes.`,
     );
   } finally {
-    gateway.child.kill('SIGTERM');
-    upstream.child.kill('SIGTERM');
+    for (const child of [cached.child, uncached.child, upstream.child]) child.kill('SIGTERM');
   }
 }
 

@@ -22,6 +22,9 @@ export const GatewayConfigSchema = Type.Object({
   JWKS_URL: Url,
   AUTH_ISSUER: Type.String({ minLength: 1, default: 'scalegram-auth' }),
   AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'scalegram' }),
+  /** Verified tokens remembered (src/verified-token-cache.ts); 0 verifies every request in full. */
+  TOKEN_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 0, default: 10_000 }),
+  TOKEN_CACHE_MAX_AGE_MS: Type.Integer({ minimum: 1, default: 60_000 }),
   // Rate limiting (ADR 0020). REDIS_URL unset → the in-memory store (one process only).
   REDIS_URL: Type.Optional(Type.String({ minLength: 1, pattern: '^rediss?://' })),
   REDIS_KEY_PREFIX: Type.String({ minLength: 1, default: 'gateway:' }),

@@ -6,14 +6,14 @@ import { runService } from '@scalegram/kit/run-service';
 import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { buildGatewayApp } from './app.ts';
 import { corsOrigins, loadGatewayConfig, trustProxyOption } from './config.ts';
+import { withVerifiedTokenCache } from './verified-token-cache.ts';
 
 const config = loadGatewayConfig();
 const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
-const verifier = createAccessTokenVerifier({
-  jwks: config.JWKS_URL,
-  issuer: config.AUTH_ISSUER,
-  audience: config.AUTH_AUDIENCE,
-});
+const verifier = withVerifiedTokenCache(
+  createAccessTokenVerifier({ jwks: config.JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+  { maxEntries: config.TOKEN_CACHE_MAX_ENTRIES, maxAgeMs: config.TOKEN_CACHE_MAX_AGE_MS },
+);
 
 const app = buildGatewayApp({
   kv,

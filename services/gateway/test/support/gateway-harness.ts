@@ -5,6 +5,7 @@ import { createMemoryStore } from '@scalegram/kv/memory-store';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { buildGatewayApp, type GatewayDeps } from '../../src/app.ts';
 import { DEFAULT_ROUTE_TABLE } from '../../src/domain/route-table.ts';
+import { withVerifiedTokenCache } from '../../src/verified-token-cache.ts';
 import { fakeAuthService, fakeUserService, listen } from './fake-upstreams.ts';
 import { AUDIENCE, createSigningKey, ISSUER, type SigningKey, signAccessToken } from './signing-keys.ts';
 
@@ -50,7 +51,11 @@ export async function startHarness(): Promise<Harness> {
       stores.push(kv);
       const app = buildGatewayApp({
         kv,
-        verifier: createAccessTokenVerifier({ jwks: jwksUrl, issuer: ISSUER, audience: AUDIENCE, cooldownMs: 0 }),
+        // Wrapped as server.ts wraps it, so every test also runs through the verified-token cache.
+        verifier: withVerifiedTokenCache(
+          createAccessTokenVerifier({ jwks: jwksUrl, issuer: ISSUER, audience: AUDIENCE, cooldownMs: 0 }),
+          { maxEntries: 1000, maxAgeMs: 60_000 },
+        ),
         upstreams: [
           { name: 'auth', baseUrl: authUrl, timeoutMs: 2000 },
           { name: 'user', baseUrl: userUrl, timeoutMs: 500 },
