@@ -1,6 +1,7 @@
 // Builds the auth service from adapters created elsewhere (server.ts, tests, the embedded runner):
-// no I/O at import time or here, except the user-service client, which is only a connection pool
-// (closed in onClose) and opens nothing until the first call.
+// no I/O at import time or here. It creates only the user-service client (a connection pool that opens
+// nothing until the first call; closed in onClose) and the registration recovery loop's timer
+// (started when the app is ready, stopped before it closes).
 
 import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import { type App, type AppOptions, createApp } from '@scalegram/kit/app';
@@ -120,7 +121,9 @@ export function buildAuthApp(deps: AuthDependencies): App {
           scope.addHook('preClose', () => loop.stop());
         }
 
-        // The auth service verifies its own access tokens (password route) against its own key ring.
+        // The auth service verifies its own access tokens (password route) against its own key ring. A
+        // snapshot is enough: the ring only changes with a restart, and a token signed by a retired key
+        // expires no later than the end of that key's publication window.
         const verifier = createAccessTokenVerifier({
           jwks: keyRing.publicJwks(),
           issuer: settings.issuer,

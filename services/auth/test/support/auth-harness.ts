@@ -47,10 +47,13 @@ export function testSettings(overrides: Partial<AuthSettings> = {}): AuthSetting
   };
 }
 
-export async function startAuthHarness(overrides: Partial<AuthSettings> = {}): Promise<AuthHarness> {
+export async function startAuthHarness(
+  overrides: Partial<AuthSettings> = {},
+  ring?: StoredKeyRing,
+): Promise<AuthHarness> {
   const testDatabase = await createTestDatabase();
   const kv = await createRedisStore({ url: REDIS_URL, keyPrefix: `auth-test:${randomBytes(6).toString('hex')}:` });
-  const storedKeyRing = await newKeyRing(new Date());
+  const storedKeyRing = ring ?? (await newKeyRing(new Date()));
   const settings = testSettings(overrides);
   const keyRing = await loadKeyRing(storedKeyRing, settings.accessTtlSeconds);
   const passwords = await createPasswordHasher();
