@@ -106,12 +106,17 @@ export function problemFor(error: unknown): ProblemDraft | undefined {
   }
   const fastifyError = error as Partial<FastifyError> & { headers?: Record<string, string> };
   if (fastifyError?.validation) {
+    const errors = fieldErrors(fastifyError as FastifyError);
     return {
       status: 400,
       code: 'validation-failed',
       title: 'Request validation failed',
-      detail: fastifyError.message ?? 'The request is invalid.',
-      errors: fieldErrors(fastifyError as FastifyError),
+      // Written from the field errors: Fastify's own message repeats validator internals ("schema is false").
+      detail:
+        errors.length > 0
+          ? errors.map((error) => `${error.field} ${error.message}`).join('; ')
+          : (fastifyError.message ?? 'The request is invalid.'),
+      errors,
     };
   }
   const status = fastifyError?.statusCode;

@@ -63,6 +63,9 @@ describe('request validation', () => {
 describe('field errors', () => {
   it('names every missing, extra and mistyped field once', async () => {
     const response = await post('/profiles/7', { admin: true, extra: 1 });
+    expect(response.json().detail).toBe(
+      '/body/bio is required; /body/admin is not allowed; /body/extra is not allowed',
+    );
     expect(response.json().errors).toEqual([
       { field: '/body/bio', message: 'is required' },
       { field: '/body/admin', message: 'is not allowed' },

@@ -1,5 +1,6 @@
 // Embedded adapter: PGlite, the real PostgreSQL compiled to WebAssembly, running in this process.
 // Same SQL, same migrations, same Kysely dialect family as production; one connection per process.
+import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely, type PGlite as KyselyPGlite, PGliteDialect, type PGliteQueryResults, sql } from 'kysely';
 import { instrumentDialect, type QueryCounter } from './instrumented-dialect.ts';
@@ -46,6 +47,8 @@ function kyselyFacade(pglite: PGlite): KyselyPGlite {
 
 export async function createPgliteDatabase<DB>(options: PgliteDatabaseOptions = {}): Promise<RelationalDatabase<DB>> {
   const name = options.name ?? (options.dataDir === undefined ? 'pglite:memory' : `pglite:${options.dataDir}`);
+  // PGlite creates its own directory but not the parents (e.g. a fresh DATA_DIR/<service>/db).
+  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
   const pglite = await PGlite.create({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     // PGlite parses int8 to BigInt by default; node-postgres returns strings. Return strings here

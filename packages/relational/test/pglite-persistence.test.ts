@@ -34,4 +34,14 @@ describe('PGlite with a data directory', () => {
       await second.close();
     }
   });
+
+  it('creates a data directory whose parents do not exist yet (a fresh DATA_DIR)', async () => {
+    const nested = join(dataDir, 'fresh', 'service', 'db');
+    const database = await createPgliteDatabase<TestDatabase>({ dataDir: nested });
+    try {
+      expect(await migrate(database, MIGRATIONS)).toHaveLength(3);
+    } finally {
+      await database.close();
+    }
+  });
 });

@@ -91,4 +91,41 @@ describe('aggregated OpenAPI document and Swagger UI', () => {
     expect(second.paths).toHaveProperty(['/api/v1/flaky/ping']);
     expect(second.info.description).not.toContain('flaky');
   });
+
+  it('picks up an upstream that starts after the gateway within seconds, not a whole refresh interval', async () => {
+    const late = createApp({
+      name: 'late',
+      version: '1',
+      openapi: { title: 'late' },
+      logDestination: { write: () => undefined },
+    });
+    late.register(async (routes: App) => {
+      routes.get('/api/v1/late/ping', { schema: { response: { 200: { type: 'string' } } } }, async () => 'pong');
+    });
+    // Reserve a port, then free it: the gateway starts while nothing listens there.
+    const probe = createApp({ name: 'probe', version: '1', logDestination: { write: () => undefined } });
+    const lateUrl = await listen(probe);
+    await probe.close();
+    const gateway = await harness.gateway({
+      routes: [...DEFAULT_ROUTE_TABLE, { pattern: '/api/v1/late/*', upstream: 'late', token: 'optional' }],
+      upstreams: [
+        { name: 'auth', baseUrl: harness.authUrl, timeoutMs: 2000 },
+        { name: 'user', baseUrl: harness.userUrl, timeoutMs: 500 },
+        { name: 'late', baseUrl: lateUrl, timeoutMs: 500 },
+      ],
+      openApiRefreshMs: 60_000,
+    });
+    const before = (await gateway.inject({ method: 'GET', url: '/docs/json' })).json() as Document;
+    expect(before.info.description).toContain('late');
+
+    await late.listen({ port: Number(new URL(lateUrl).port), host: '127.0.0.1' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const after = (await gateway.inject({ method: 'GET', url: '/docs/json' })).json() as Document;
+      expect(after.paths).toHaveProperty(['/api/v1/late/ping']);
+      expect(after.info.description).not.toContain('Not included');
+    } finally {
+      await late.close();
+    }
+  });
 });

@@ -29,6 +29,9 @@ export interface OpenApiAggregator {
   stop(): void;
 }
 
+/** How soon a request for the document retries upstreams that have never answered. */
+const MISSING_RETRY_MS = 2_000;
+
 export function createOpenApiAggregator(options: OpenApiAggregatorOptions): OpenApiAggregator {
   const lastGood = new Map<string, OpenApiDocument>();
   let merged: OpenApiDocument | undefined;
@@ -81,7 +84,11 @@ export function createOpenApiAggregator(options: OpenApiAggregatorOptions): Open
     },
     async refreshIfStale() {
       if (inFlight) return inFlight;
-      if (Date.now() - refreshedAt >= options.refreshMs) return aggregator.refresh();
+      // While an upstream has never answered (typically: the gateway started first), a reader asking
+      // for the document retries it after a few seconds instead of waiting out the full interval.
+      const missing = upstreams.some((upstream) => !lastGood.has(upstream));
+      const maxAge = missing ? Math.min(options.refreshMs, MISSING_RETRY_MS) : options.refreshMs;
+      if (Date.now() - refreshedAt >= maxAge) return aggregator.refresh();
     },
     start() {
       void aggregator.refresh();
