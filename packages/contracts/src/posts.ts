@@ -1,0 +1,68 @@
+// Post shapes shared by the post service (which owns them) and the gateway (hydration, feed pages).
+// Text rules (255 grapheme clusters, 2,000 UTF-8 bytes) are enforced by the post service itself:
+// JSON Schema's maxLength counts UTF-16 code units and would split emoji, so it is not used for them.
+import Type from 'typebox';
+import { Id } from './ids.ts';
+
+export const MAX_POST_TEXT_GRAPHEMES = 255;
+export const MAX_POST_TEXT_BYTES = 2000;
+export const MAX_POST_MEDIA = 6;
+export const MAX_COMMENT_TEXT_GRAPHEMES = 255;
+
+export const Post = Type.Object(
+  {
+    id: Id,
+    authorId: Id,
+    text: Type.String(),
+    mediaIds: Type.Array(Id),
+    likeCount: Type.Integer({ minimum: 0 }),
+    commentCount: Type.Integer({ minimum: 0 }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Post' },
+);
+export type Post = Type.Static<typeof Post>;
+
+export const Comment = Type.Object(
+  {
+    id: Id,
+    postId: Id,
+    authorId: Id,
+    text: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Comment' },
+);
+export type Comment = Type.Static<typeof Comment>;
+
+/** `text` is a string of any length here; the service counts graphemes and answers 400 beyond 255. */
+export const CreatePostRequest = Type.Object(
+  {
+    text: Type.String({ description: '1–255 user-perceived characters (grapheme clusters), ≤ 2,000 UTF-8 bytes' }),
+    mediaIds: Type.Optional(Type.Array(Id, { maxItems: MAX_POST_MEDIA, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type CreatePostRequest = Type.Static<typeof CreatePostRequest>;
+
+export const UpdatePostRequest = Type.Object(
+  { text: Type.String({ description: 'Same rule as on create' }) },
+  { additionalProperties: false },
+);
+export type UpdatePostRequest = Type.Static<typeof UpdatePostRequest>;
+
+export const CreateCommentRequest = Type.Object(
+  { text: Type.String({ description: '1–255 user-perceived characters (grapheme clusters)' }) },
+  { additionalProperties: false },
+);
+export type CreateCommentRequest = Type.Static<typeof CreateCommentRequest>;
+
+/** Internal: batch lookup for hydration and re-indexing; unknown ids are omitted from the answer. */
+export const MAX_BATCH_POSTS = 100;
+export const PostBatchRequest = Type.Object(
+  { ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BATCH_POSTS, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+export type PostBatchRequest = Type.Static<typeof PostBatchRequest>;
+export const PostBatchResponse = Type.Object({ items: Type.Array(Type.Ref('Post')) });
