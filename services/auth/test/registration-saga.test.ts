@@ -178,9 +178,16 @@ describe('registration saga', () => {
 
   it('a saga slower than the recovery threshold is compensated, and cannot activate afterwards', async () => {
     harness.users.mode = 'slow-answer';
-    harness.users.slowMs = 250;
-    const pending = register(harness, uniqueUsername('Late'));
-    await sleep(120); // the PUT has stored the profile and is still answering
+    harness.users.slowMs = 1_500;
+    const username = uniqueUsername('Late');
+    const pending = register(harness, username);
+    // Wait for the PUT to have stored the profile (its answer is still held back) rather than for a fixed
+    // time: on a loaded machine hashing and the first round trip can take longer than any guess.
+    const deadline = Date.now() + 10_000;
+    while (![...harness.users.profiles.values()].some((profile) => profile.username === username)) {
+      if (Date.now() > deadline) throw new Error('the user service never received the PUT');
+      await sleep(10);
+    }
     await age();
     expect(await harness.app.registrations.recoverStale()).toEqual({ compensated: 1, failed: 0 });
     const { response } = await pending;
