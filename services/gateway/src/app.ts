@@ -45,8 +45,11 @@ export interface GatewayDeps {
 const EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 export function buildGatewayApp(deps: GatewayDeps): App {
-  const routes = createRouteTable(deps.routes ?? DEFAULT_ROUTE_TABLE);
   const configured = new Set(deps.upstreams.map((upstream) => upstream.name));
+  // The default table serves what is deployed: rows for an upstream that is not configured (say, the
+  // post service in a deployment without it) are left out and answer 404. An explicit table must
+  // name only configured upstreams.
+  const routes = createRouteTable(deps.routes ?? DEFAULT_ROUTE_TABLE.filter((entry) => configured.has(entry.upstream)));
   const unknown = routes.entries.filter((entry) => !configured.has(entry.upstream)).map((entry) => entry.upstream);
   if (unknown.length > 0) throw new RangeError(`route table names unconfigured upstreams: ${unknown.join(', ')}`);
 

@@ -10,6 +10,9 @@ export const GatewayConfigSchema = Type.Object({
   // Upstream base URLs, one per service the route table names.
   AUTH_SERVICE_URL: Url,
   USER_SERVICE_URL: Url,
+  // Optional: routes to a service that is not configured are left out of the table (404).
+  POST_SERVICE_URL: Type.Optional(Url),
+  MEDIA_SERVICE_URL: Type.Optional(Url),
   /** Per-attempt timeout for calls to any upstream, unless a service-specific one is set. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5000 }),
   // Registration hashes a password (argon2id) and runs a saga with the user service: allow it longer.

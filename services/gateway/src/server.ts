@@ -29,6 +29,12 @@ const app = buildGatewayApp({
       baseUrl: config.USER_SERVICE_URL,
       timeoutMs: config.USER_SERVICE_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
     },
+    ...(config.POST_SERVICE_URL
+      ? [{ name: 'post', baseUrl: config.POST_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS }]
+      : []),
+    ...(config.MEDIA_SERVICE_URL
+      ? [{ name: 'media', baseUrl: config.MEDIA_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS }]
+      : []),
   ],
   rateLimit: {
     enabled: config.RATE_LIMIT_ENABLED,

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type App, createApp } from '@scalegram/kit/app';
-import { DEFAULT_ROUTE_TABLE } from '../src/domain/route-table.ts';
 import { listen } from './support/fake-upstreams.ts';
-import { type Harness, startHarness } from './support/gateway-harness.ts';
+import { type Harness, IDENTITY_ROUTES, startHarness } from './support/gateway-harness.ts';
 
 let harness: Harness;
 let gateway: App;
@@ -68,7 +67,7 @@ describe('aggregated OpenAPI document and Swagger UI', () => {
     const flakyUrl = await listen(flaky);
     const withFlaky = await harness.gateway({
       routes: [
-        ...DEFAULT_ROUTE_TABLE,
+        ...IDENTITY_ROUTES,
         { pattern: '/api/v1/flaky/*', upstream: 'flaky', token: 'optional' },
         { pattern: '/api/v1/never/*', upstream: 'never', token: 'optional' },
       ],
@@ -107,7 +106,7 @@ describe('aggregated OpenAPI document and Swagger UI', () => {
     const lateUrl = await listen(probe);
     await probe.close();
     const gateway = await harness.gateway({
-      routes: [...DEFAULT_ROUTE_TABLE, { pattern: '/api/v1/late/*', upstream: 'late', token: 'optional' }],
+      routes: [...IDENTITY_ROUTES, { pattern: '/api/v1/late/*', upstream: 'late', token: 'optional' }],
       upstreams: [
         { name: 'auth', baseUrl: harness.authUrl, timeoutMs: 2000 },
         { name: 'user', baseUrl: harness.userUrl, timeoutMs: 500 },

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type App, createApp } from '@scalegram/kit/app';
-import { DEFAULT_ROUTE_TABLE } from '../src/domain/route-table.ts';
 import { listen, SLOW_MS } from './support/fake-upstreams.ts';
-import { type Harness, startHarness } from './support/gateway-harness.ts';
+import { type Harness, IDENTITY_ROUTES, startHarness } from './support/gateway-harness.ts';
 
 let harness: Harness;
 let gateway: App;
@@ -175,7 +174,7 @@ describe('upstream errors', () => {
     const downUrl = await listen(doomed);
     await doomed.close();
     const withDown = await harness.gateway({
-      routes: [...DEFAULT_ROUTE_TABLE, { pattern: '/api/v1/down/*', upstream: 'down', token: 'optional' }],
+      routes: [...IDENTITY_ROUTES, { pattern: '/api/v1/down/*', upstream: 'down', token: 'optional' }],
       upstreams: [
         { name: 'auth', baseUrl: harness.authUrl, timeoutMs: 2000 },
         { name: 'user', baseUrl: harness.userUrl, timeoutMs: 500 },
@@ -294,5 +293,15 @@ describe('request hygiene', () => {
       headers: { origin: 'https://app.scalegram.dev' },
     });
     expect(allowed.headers['access-control-expose-headers']).toContain('ratelimit');
+  });
+});
+
+describe('the default route table in a deployment without the content services', () => {
+  it('leaves their routes out (404) instead of refusing to start', async () => {
+    const app = await harness.gateway({ routes: undefined });
+    const response = await app.inject({ method: 'GET', url: '/api/v1/posts/1' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().code).toBe('route-not-found');
+    expect((await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).statusCode).toBe(200);
   });
 });

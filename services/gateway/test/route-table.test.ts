@@ -51,3 +51,25 @@ describe('route table', () => {
     ).toThrow(/duplicate/);
   });
 });
+
+describe('the default table with the content services', () => {
+  const table = createRouteTable(DEFAULT_ROUTE_TABLE);
+  it.each([
+    ['/api/v1/users/42', 'user'],
+    ['/api/v1/users/42/followers', 'user'],
+    ['/api/v1/users/42/posts', 'post'],
+    ['/api/v1/posts', 'post'],
+    ['/api/v1/posts/9/comments', 'post'],
+    ['/api/v1/media', 'media'],
+    ['/api/v1/media/7/complete', 'media'],
+    ['/files/originals/1/2', 'media'],
+  ])('routes %s to %s', (path, upstream) => {
+    expect(table.match(path)?.entry.upstream).toBe(upstream);
+  });
+
+  it('lets presigned file URLs through without a token, and nothing else of the content API', () => {
+    expect(table.match('/files/variants/7/thumb.webp')?.entry.token).toBe('optional');
+    expect(table.match('/api/v1/posts')?.entry.token).toBe('required');
+    expect(table.match('/api/v1/media/7')?.entry.token).toBe('required');
+  });
+});

@@ -28,6 +28,12 @@ export const DEFAULT_ROUTE_TABLE: readonly RouteEntry[] = [
   { pattern: '/api/v1/auth/password', upstream: 'auth', token: 'required' },
   { pattern: '/.well-known/jwks.json', upstream: 'auth', token: 'optional' },
   { pattern: '/api/v1/users/*', upstream: 'user', token: 'required' },
+  // A user's timeline is served by the post service: more specific than /api/v1/users/*, so it wins.
+  { pattern: '/api/v1/users/:id/posts', upstream: 'post', token: 'required' },
+  { pattern: '/api/v1/posts/*', upstream: 'post', token: 'required' },
+  { pattern: '/api/v1/media/*', upstream: 'media', token: 'required' },
+  // Presigned uploads and downloads of the embedded file store: the URL's signature is the credential.
+  { pattern: '/files/*', upstream: 'media', token: 'optional' },
 ];
 
 interface CompiledEntry {

@@ -5,6 +5,10 @@ import { createMemoryStore } from '@scalegram/kv/memory-store';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { buildGatewayApp, type GatewayDeps } from '../../src/app.ts';
 import { DEFAULT_ROUTE_TABLE } from '../../src/domain/route-table.ts';
+
+/** The default rows for the two upstreams the harness runs (auth and user). */
+export const IDENTITY_ROUTES = DEFAULT_ROUTE_TABLE.filter((entry) => ['auth', 'user'].includes(entry.upstream));
+
 import { withVerifiedTokenCache } from '../../src/verified-token-cache.ts';
 import { fakeAuthService, fakeUserService, listen } from './fake-upstreams.ts';
 import { AUDIENCE, createSigningKey, ISSUER, type SigningKey, signAccessToken } from './signing-keys.ts';
@@ -60,7 +64,7 @@ export async function startHarness(): Promise<Harness> {
           { name: 'auth', baseUrl: authUrl, timeoutMs: 2000 },
           { name: 'user', baseUrl: userUrl, timeoutMs: 500 },
         ],
-        routes: DEFAULT_ROUTE_TABLE,
+        routes: IDENTITY_ROUTES,
         rateLimit: { enabled: true, limit: 50, windowMs: 60_000, failOpen: true },
         breaker: { breakerFailures: 5, breakerHalfOpenAfterMs: 10_000 },
         trustProxy: false,
