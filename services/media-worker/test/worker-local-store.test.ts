@@ -1,0 +1,4 @@
+import { startLocalStore } from './support/stores.ts';
+import { describeWorker } from './support/worker-suite.ts';
+
+describeWorker('embedded local', startLocalStore);
