@@ -10,6 +10,7 @@ import { openBus } from '@scalegram/queue/open-bus';
 import { openDatabase } from '@scalegram/relational/open-database';
 import { buildUserApp } from './app.ts';
 import { loadUserConfig, SERVICE_AUDIENCE, USER_AUDIENCE } from './config.ts';
+import { startPostCountConsumer } from './events/post-count-consumer.ts';
 import { startUserEventRelay } from './events/user-event-relay.ts';
 import { migrateUserDatabase } from './store/migrate-user-database.ts';
 import type { UserDatabase } from './store/schema.ts';
@@ -51,5 +52,10 @@ app.addHook('onClose', () => database.close());
 app.addHook('onClose', () => kv.close());
 app.addHook('onClose', () => bus.close());
 app.addHook('onClose', () => relay.stop());
+
+// Profiles' post counts follow the post service's post.created / post.deleted events; registered last,
+// so it stops (drains its in-flight event) before the bus and the database close.
+const postCounts = await startPostCountConsumer({ database, bus });
+app.addHook('onClose', () => postCounts.stop());
 
 await runService({ app, port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
