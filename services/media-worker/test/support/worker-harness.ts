@@ -40,8 +40,13 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(store: FileStore, streams: MediaStreams, settings: WorkerSettings = {}) {
-  const bus = await createNatsBus({ servers: [NATS_URL], name: 'media-worker-test' });
+export async function startWorker(
+  store: FileStore,
+  streams: MediaStreams,
+  settings: WorkerSettings = {},
+  natsUrl = NATS_URL,
+) {
+  const bus = await createNatsBus({ servers: [natsUrl], name: 'media-worker-test' });
   const app = buildMediaWorkerApp({ bus, jobsStream: streams.jobsStream, logLevel: 'silent' });
   const outcomes: JobOutcome[] = [];
   const consumer = await startMediaWorker({
