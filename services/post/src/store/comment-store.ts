@@ -11,32 +11,36 @@ import { enqueuePostCommented } from '../events/post-event-outbox.ts';
 import type { PostContext } from '../post-context.ts';
 import { cursorId } from './post-queries.ts';
 import { toComment } from './post-rows.ts';
+import { retryOnIdCollision } from './retry-on-id-collision.ts';
 
 export async function addComment(context: PostContext, postId: string, userId: string, text: string) {
   const logicalShard = decodeId(postId).logicalShard;
-  const id = await context.ids.nextString(logicalShard);
-  return context.router.databaseForLogical(logicalShard).transaction(async (trx) => {
-    const post = await trx
-      .updateTable('posts')
-      .set({ comment_count: sql`comment_count + 1` })
-      .where('id', '=', postId)
-      .returning('author_id')
-      .executeTakeFirst();
-    if (post === undefined) throw new NotFoundError('post not found');
-    const row = await trx
-      .insertInto('comments')
-      .values({ id, post_id: postId, author_id: userId, text })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await enqueuePostCommented(trx, {
-      postId,
-      postAuthorId: post.author_id,
-      commentId: id,
-      commenterId: userId,
-      text,
-      mentions: parseMentions(text),
+  const database = context.router.databaseForLogical(logicalShard);
+  return retryOnIdCollision('comments_pkey', async () => {
+    const id = await context.ids.nextString(logicalShard);
+    return database.transaction(async (trx) => {
+      const post = await trx
+        .updateTable('posts')
+        .set({ comment_count: sql`comment_count + 1` })
+        .where('id', '=', postId)
+        .returning('author_id')
+        .executeTakeFirst();
+      if (post === undefined) throw new NotFoundError('post not found');
+      const row = await trx
+        .insertInto('comments')
+        .values({ id, post_id: postId, author_id: userId, text })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await enqueuePostCommented(trx, {
+        postId,
+        postAuthorId: post.author_id,
+        commentId: id,
+        commenterId: userId,
+        text,
+        mentions: parseMentions(text),
+      });
+      return toComment(row);
     });
-    return toComment(row);
   });
 }
 

@@ -8,6 +8,7 @@ import { enqueuePostCreated, enqueuePostDeleted, enqueuePostUpdated } from '../e
 import type { PostContext } from '../post-context.ts';
 import { completeIdempotencyKey, type IdempotencyClaim } from './idempotency-store.ts';
 import { toPost } from './post-rows.ts';
+import { retryOnIdCollision } from './retry-on-id-collision.ts';
 
 export interface NewPost {
   authorId: string;
@@ -21,26 +22,28 @@ export const postLocation = (id: string) => `/api/v1/posts/${id}`;
 export async function createPost(context: PostContext, input: NewPost, claim?: IdempotencyClaim): Promise<Post> {
   const logicalShard = context.router.logicalShardForUser(input.authorId);
   const database = context.router.databaseForLogical(logicalShard);
-  const id = await context.ids.nextString(logicalShard);
-  return database.transaction(async (trx) => {
-    const row = await trx
-      .insertInto('posts')
-      .values({ id, author_id: input.authorId, text: input.text, media_ids: JSON.stringify(input.mediaIds) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const post = toPost(row);
-    await enqueuePostCreated(trx, {
-      postId: post.id,
-      authorId: post.authorId,
-      text: post.text,
-      mediaIds: post.mediaIds,
-      mentions: parseMentions(post.text),
-      createdAt: post.createdAt,
+  return retryOnIdCollision('posts_pkey', async () => {
+    const id = await context.ids.nextString(logicalShard);
+    return database.transaction(async (trx) => {
+      const row = await trx
+        .insertInto('posts')
+        .values({ id, author_id: input.authorId, text: input.text, media_ids: JSON.stringify(input.mediaIds) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const post = toPost(row);
+      await enqueuePostCreated(trx, {
+        postId: post.id,
+        authorId: post.authorId,
+        text: post.text,
+        mediaIds: post.mediaIds,
+        mentions: parseMentions(post.text),
+        createdAt: post.createdAt,
+      });
+      if (claim !== undefined) {
+        await completeIdempotencyKey(trx, claim, { status: 201, location: postLocation(post.id), body: post });
+      }
+      return post;
     });
-    if (claim !== undefined) {
-      await completeIdempotencyKey(trx, claim, { status: 201, location: postLocation(post.id), body: post });
-    }
-    return post;
   });
 }
 
