@@ -89,13 +89,22 @@ const create = (app: App) => async (index: number) => {
 
 const one = await setup(1);
 const three = await setup(3);
-// Warm-up: JIT, pools, token verifier key cache.
-await measure(create(one.app));
-await measure(create(three.app));
 const results: { one: Result[]; three: Result[] } = { one: [], three: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  results.one.push(await measure(create(one.app)));
-  results.three.push(await measure(create(three.app)));
+try {
+  // Warm-up: JIT, pools, token verifier key cache.
+  await measure(create(one.app));
+  await measure(create(three.app));
+  for (let round = 0; round < ROUNDS; round++) {
+    results.one.push(await measure(create(one.app)));
+    results.three.push(await measure(create(three.app)));
+  }
+} finally {
+  // Drop the scratch databases even when a round fails.
+  for (const setupResult of [one, three]) {
+    await setupResult.app.close();
+    await setupResult.shards.drop();
+  }
+  await tokens.close();
 }
 const r1 = summarize(results.one);
 const r3 = summarize(results.three);
@@ -116,11 +125,5 @@ console.log(
   `\nMachine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${new Date().toISOString()}.`,
 );
 console.log(
-  'All three databases live on ONE local PostgreSQL server sharing the same cores and disk, so the ratio shows the cost of routing, not the capacity three servers would add.',
+  'All three databases live on ONE local PostgreSQL server sharing its cores, WAL and disk, so the ratio shows the write path spread over three pools on one machine, not the capacity three servers would add; on a shared machine it varies from run to run.',
 );
-
-for (const setupResult of [one, three]) {
-  await setupResult.app.close();
-  await setupResult.shards.drop();
-}
-await tokens.close();
