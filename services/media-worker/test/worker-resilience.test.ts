@@ -19,6 +19,7 @@ import {
   uniqueStreams,
 } from './support/worker-harness.ts';
 
+const HEARTBEAT_MS = 250;
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -134,7 +135,8 @@ describe('heartbeats and competing workers', () => {
   });
 
   it('keeps a job that outlasts the ack wait on its worker (working() heartbeats)', async () => {
-    // The original takes 2.5 s to arrive; the ack wait is 1 s.
+    // The original takes 2.5 s to arrive; the ack wait is 1 s. Without heartbeats JetStream would hand
+    // the job to the second (idle) worker after a second, and it would be processed twice.
     const slow: FileStore = {
       ...local.store,
       get: async (key) => {
@@ -142,14 +144,15 @@ describe('heartbeats and competing workers', () => {
         return local.store.get(key);
       },
     };
-    const { media, workers } = await scenario(slow, { ackWaitMs: 1_000, heartbeatMs: 250 });
+    const { media, workers } = await scenario(slow, { ackWaitMs: 1_000, heartbeatMs: HEARTBEAT_MS }, 2);
     const bytes = await makeJpeg(400, 300);
     const job = newJob({ declaredContentType: 'image/jpeg', declaredSize: bytes.length });
     await local.store.put(job.objectKey, bytes, { contentType: 'image/jpeg' });
     await media.publishJob(job);
     expect((await media.waitForResult(job.mediaId)).type).toBe('media.processed');
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(workers[0]?.outcomes.map((o) => [o.outcome, o.deliveryCount])).toEqual([['processed', 1]]);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const all = workers.flatMap((worker) => worker.outcomes);
+    expect(all.map((o) => [o.outcome, o.deliveryCount])).toEqual([['processed', 1]]);
   });
 
   it('two workers on one queue process each of 16 jobs exactly once, and both take part', async () => {
