@@ -85,6 +85,10 @@ describe('transient failures', () => {
       ['retry', 1],
       ['retry', 2],
     ]);
+    // The back-off schedule spaced the deliveries: ~300 ms after the first failure, ~600 ms after the second.
+    const [first, second, third] = attempts;
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(250);
+    expect((third?.at ?? 0) - (second?.at ?? 0)).toBeGreaterThanOrEqual(500);
   });
 
   it('gives up after maxDeliver: processing-exhausted is published and the job is dead-lettered', async () => {

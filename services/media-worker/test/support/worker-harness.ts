@@ -36,7 +36,8 @@ export interface RunningWorker {
   app: App;
   bus: MessageBus;
   consumer: Consumer;
-  outcomes: JobOutcome[];
+  /** Every attempt's outcome, stamped with performance.now() when it ended. */
+  outcomes: (JobOutcome & { at: number })[];
   stop(): Promise<void>;
 }
 
@@ -48,7 +49,7 @@ export async function startWorker(
 ) {
   const bus = await createNatsBus({ servers: [natsUrl], name: 'media-worker-test' });
   const app = buildMediaWorkerApp({ bus, jobsStream: streams.jobsStream, logLevel: 'silent' });
-  const outcomes: JobOutcome[] = [];
+  const outcomes: (JobOutcome & { at: number })[] = [];
   const consumer = await startMediaWorker({
     app,
     bus,
@@ -62,7 +63,7 @@ export async function startWorker(
     maxDeliver: settings.maxDeliver ?? 5,
     backoffMs: settings.backoffMs ?? [200, 400],
     ...(settings.heartbeatMs === undefined ? {} : { heartbeatMs: settings.heartbeatMs }),
-    onOutcome: (outcome) => outcomes.push(outcome),
+    onOutcome: (outcome) => outcomes.push({ ...outcome, at: performance.now() }),
   });
   return {
     app,
