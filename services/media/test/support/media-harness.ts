@@ -143,6 +143,9 @@ export async function startHarness(options: HarnessOptions): Promise<MediaHarnes
     },
     async close() {
       for (const extra of extraApps) await extra.close();
+      // A refused upload can leave the client's socket mid-body, which Fastify's close() (it only
+      // closes idle sockets) would wait on; no request is in flight here, so drop every socket.
+      app.server.closeAllConnections();
       await app.close();
       for (const consumer of consumers) await consumer.stop();
       await relay?.stop();
