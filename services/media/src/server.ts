@@ -57,7 +57,7 @@ const consumer = await startWorkerResultConsumer({ database, store: files.store,
 // then the file store, the bus and the database close.
 app.addHook('onClose', () => database.close());
 app.addHook('onClose', () => bus.close());
-app.addHook('onClose', () => files.store.close());
+app.addHook('onClose', () => files.close());
 app.addHook('onClose', () => relay.stop());
 app.addHook('onClose', () => consumer.stop());
 

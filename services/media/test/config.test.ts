@@ -40,14 +40,14 @@ describe('media configuration', () => {
       expiresInSeconds: 60,
     });
     expect(presigned.url.startsWith('https://s3.example.com/scalegram-media/originals/1/2?')).toBe(true);
-    await s3.store.close();
+    await s3.close();
 
     const secret = 'x'.repeat(40);
     const local = await openFileStore(loadMediaConfig({ JWKS_URL, PORT: '4100', FILES_SIGNING_SECRET: secret }));
     expect(local.kind).toBe('local');
     const url = await local.store.presignGet('variants/1/thumb.webp', { expiresInSeconds: 60 });
     expect(url.url.startsWith('http://127.0.0.1:4100/files/variants/1/thumb.webp?')).toBe(true);
-    await local.store.close();
+    await local.close();
   });
 
   it('without FILES_SIGNING_SECRET or DATA_DIR, each process gets its own random secret', async () => {

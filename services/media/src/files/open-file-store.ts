@@ -1,7 +1,7 @@
 // How server.ts picks the file store: S3/MinIO when S3_ENDPOINT is configured, the local directory
 // store otherwise (the embedded default), whose signed URLs this service serves at /files.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalStore, type LocalFileStore } from '@scalegram/file-store/local-store';
@@ -33,7 +33,14 @@ export async function localSigningSecret(config: Pick<MediaConfig, 'FILES_SIGNIN
   return { secret: (await readFile(path, 'utf8')).trim(), source: path };
 }
 
-export async function openFileStore(config: MediaConfig): Promise<OpenedFileStore & { note: string }> {
+export interface OpenedFileStoreInfo {
+  /** One line for the start-up log: which store, where, and where its secret came from. */
+  note: string;
+  /** Closes the store; a temporary directory (no DATA_DIR) is removed, like an in-memory database. */
+  close(): Promise<void>;
+}
+
+export async function openFileStore(config: MediaConfig): Promise<OpenedFileStore & OpenedFileStoreInfo> {
   if (config.S3_ENDPOINT !== undefined) {
     const endpoint = new URL(config.S3_ENDPOINT);
     const store = createS3Store({
@@ -45,7 +52,12 @@ export async function openFileStore(config: MediaConfig): Promise<OpenedFileStor
       bucket: config.S3_BUCKET,
       ...(config.S3_PUBLIC_URL === undefined ? {} : { publicBaseUrl: config.S3_PUBLIC_URL }),
     });
-    return { kind: 's3', store, note: `S3 bucket ${config.S3_BUCKET} at ${endpoint.origin}` };
+    return {
+      kind: 's3',
+      store,
+      note: `S3 bucket ${config.S3_BUCKET} at ${endpoint.origin}`,
+      close: () => store.close(),
+    };
   }
   const directory =
     config.DATA_DIR === undefined
@@ -58,5 +70,14 @@ export async function openFileStore(config: MediaConfig): Promise<OpenedFileStor
     publicBaseUrl: config.FILES_PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}/files`,
     maxUploadBytes: Math.max(config.MEDIA_MAX_IMAGE_BYTES, config.MEDIA_MAX_VIDEO_BYTES),
   });
-  return { kind: 'local', store, note: `local store in ${directory}, signing secret from ${source}` };
+  const temporary = config.DATA_DIR === undefined;
+  return {
+    kind: 'local',
+    store,
+    note: `local store in ${directory}${temporary ? ' (temporary)' : ''}, signing secret from ${source}`,
+    async close() {
+      await store.close();
+      if (temporary) await rm(directory, { recursive: true, force: true });
+    },
+  };
 }
