@@ -1,4 +1,5 @@
 // Reads and writes of the media table. Functions over Kysely, not a class (STYLE.md).
+import type { MediaStatus } from '@scalegram/contracts/media';
 import type { Kysely, Selectable } from 'kysely';
 import type { MediaDatabase, MediaTable } from './schema.ts';
 
@@ -45,9 +46,9 @@ export async function findManyMedia(db: Kysely<MediaDatabase>, ids: readonly str
 export async function transitionStatus(
   db: Kysely<MediaDatabase>,
   id: string,
-  from: MediaTable['status']['__select__'],
+  from: MediaStatus,
   changes: Partial<{
-    status: MediaRow['status'];
+    status: MediaStatus;
     content_type: string;
     width: number;
     height: number;
