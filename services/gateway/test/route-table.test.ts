@@ -62,13 +62,12 @@ describe('the default table with the content services', () => {
     ['/api/v1/posts/9/comments', 'post'],
     ['/api/v1/media', 'media'],
     ['/api/v1/media/7/complete', 'media'],
-    ['/files/originals/1/2', 'media'],
   ])('routes %s to %s', (path, upstream) => {
     expect(table.match(path)?.entry.upstream).toBe(upstream);
   });
 
-  it('lets presigned file URLs through without a token, and nothing else of the content API', () => {
-    expect(table.match('/files/variants/7/thumb.webp')?.entry.token).toBe('optional');
+  it('requires a token for the content API and never routes file bytes (they go straight to the store)', () => {
+    expect(table.match('/files/variants/7/thumb.webp')).toBeUndefined();
     expect(table.match('/api/v1/posts')?.entry.token).toBe('required');
     expect(table.match('/api/v1/media/7')?.entry.token).toBe('required');
   });

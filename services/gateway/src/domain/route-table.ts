@@ -32,8 +32,8 @@ export const DEFAULT_ROUTE_TABLE: readonly RouteEntry[] = [
   { pattern: '/api/v1/users/:id/posts', upstream: 'post', token: 'required' },
   { pattern: '/api/v1/posts/*', upstream: 'post', token: 'required' },
   { pattern: '/api/v1/media/*', upstream: 'media', token: 'required' },
-  // Presigned uploads and downloads of the embedded file store: the URL's signature is the credential.
-  { pattern: '/files/*', upstream: 'media', token: 'optional' },
+  // No /files row: presigned uploads and downloads go straight to the object store (MinIO, S3, or the
+  // embedded store's routes on the media service), never through the API — image bytes do not pass here.
 ];
 
 interface CompiledEntry {
