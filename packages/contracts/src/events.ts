@@ -53,3 +53,32 @@ export function createEvent<D>(event: NewEvent<D>): Event<D> {
     data: event.data,
   };
 }
+
+/**
+ * A stream as the contract defines it: its name, subjects AND settings. Every service that provisions a
+ * stream (its producer, and a consumer that may start first) uses this one definition, because
+ * provisioning is create-or-update: two services with different settings would rewrite each other's.
+ */
+export interface StreamDefinition {
+  name: string;
+  subjects: readonly string[];
+  retention: 'limits' | 'workqueue' | 'interest';
+  maxAgeMs?: number;
+}
+
+/** Domain events are kept a week, so a new or recovering consumer can replay recent history. */
+export const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The definition's settings under another name and subject prefix (tests isolate their streams this way). */
+export function streamConfig(
+  definition: StreamDefinition,
+  placement: { name?: string; subjectPrefix?: string } = {},
+): { name: string; subjects: string[]; retention: StreamDefinition['retention']; maxAgeMs?: number } {
+  const prefix = placement.subjectPrefix ?? '';
+  return {
+    name: placement.name ?? definition.name,
+    subjects: definition.subjects.map((subject) => prefix + subject),
+    retention: definition.retention,
+    ...(definition.maxAgeMs === undefined ? {} : { maxAgeMs: definition.maxAgeMs }),
+  };
+}

@@ -4,7 +4,7 @@
 // - the outcomes (media service → everyone) on MEDIA, through the media service's outbox.
 // The worker only reports; the media service owns the state and announces it (docs/adr/0024).
 import Type from 'typebox';
-import { EventEnvelope } from './events.ts';
+import { EVENT_RETENTION_MS, EventEnvelope, type StreamDefinition } from './events.ts';
 import { Id } from './ids.ts';
 import { MediaKind } from './media.ts';
 
@@ -27,14 +27,16 @@ export const MEDIA_JOB_SUBJECT = 'media_jobs.process';
 export const MEDIA_STREAM = {
   name: 'MEDIA',
   subjects: ['media.ready', 'media.failed', 'media.deleted', 'media.processed', 'media.processing_failed'],
-} as const;
+  retention: 'limits',
+  maxAgeMs: EVENT_RETENTION_MS,
+} as const satisfies StreamDefinition;
 
 /** Processing jobs: a work queue, so a job is removed once one worker acknowledges it. */
 export const MEDIA_JOBS_STREAM = {
   name: 'MEDIA_JOBS',
   subjects: [MEDIA_JOB_SUBJECT],
   retention: 'workqueue',
-} as const;
+} as const satisfies StreamDefinition;
 
 /** Job: process the uploaded original at `objectKey`. */
 export const MediaProcessRequestedData = Type.Object({

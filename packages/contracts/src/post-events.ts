@@ -1,10 +1,15 @@
 // Events the post service publishes (through one outbox per shard) on the POSTS stream.
 // NATS subject = event type; the envelope's `subject` = the post id.
 import Type from 'typebox';
-import { EventEnvelope } from './events.ts';
+import { EVENT_RETENTION_MS, EventEnvelope, type StreamDefinition } from './events.ts';
 import { Id } from './ids.ts';
 
-export const POSTS_STREAM = { name: 'POSTS', subjects: ['post.>'] } as const;
+export const POSTS_STREAM = {
+  name: 'POSTS',
+  subjects: ['post.>'],
+  retention: 'limits',
+  maxAgeMs: EVENT_RETENTION_MS,
+} as const satisfies StreamDefinition;
 export const POST_EVENT_SOURCE = '/services/post';
 
 export const PostEventType = {

@@ -1,9 +1,14 @@
 // Events the user service publishes (through its outbox) on the USERS stream.
 import Type from 'typebox';
-import { EventEnvelope } from './events.ts';
+import { EVENT_RETENTION_MS, EventEnvelope, type StreamDefinition } from './events.ts';
 import { Id } from './ids.ts';
 
-export const USERS_STREAM = { name: 'USERS', subjects: ['user.>'] } as const;
+export const USERS_STREAM = {
+  name: 'USERS',
+  subjects: ['user.>'],
+  retention: 'limits',
+  maxAgeMs: EVENT_RETENTION_MS,
+} as const satisfies StreamDefinition;
 export const USER_EVENT_SOURCE = '/services/user';
 
 export const UserEventType = {

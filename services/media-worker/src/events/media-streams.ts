@@ -1,6 +1,7 @@
 // Where the worker reads jobs and writes results. Production uses the contracts' names; tests on a
 // shared NATS give each run its own stream names and a subject prefix, because JetStream refuses two
 // streams whose subjects overlap.
+import { streamConfig } from '@scalegram/contracts/events';
 import { MEDIA_JOB_SUBJECT, MEDIA_JOBS_STREAM, MEDIA_STREAM, MediaEventType } from '@scalegram/contracts/media-events';
 import type { StreamOptions } from '@scalegram/queue/port';
 
@@ -29,14 +30,10 @@ export function resultSubject(streams: MediaStreams, type: 'processed' | 'proces
 
 /** MEDIA_JOBS exactly as the contracts define it; the media service provisions the same configuration. */
 export function jobsStreamOptions(streams: MediaStreams): StreamOptions {
-  return { name: streams.jobsStream, subjects: [jobSubject(streams)], retention: MEDIA_JOBS_STREAM.retention };
+  return streamConfig(MEDIA_JOBS_STREAM, { name: streams.jobsStream, subjectPrefix: streams.subjectPrefix });
 }
 
 /** MEDIA as the contracts define it (tests provision it in the media service's place). */
 export function eventsStreamOptions(streams: MediaStreams): StreamOptions {
-  return {
-    name: streams.eventsStream,
-    subjects: MEDIA_STREAM.subjects.map((subject) => streams.subjectPrefix + subject),
-    retention: 'limits',
-  };
+  return streamConfig(MEDIA_STREAM, { name: streams.eventsStream, subjectPrefix: streams.subjectPrefix });
 }

@@ -1,6 +1,7 @@
 // Provisions the POSTS stream and runs one outbox relay per physical shard: each shard's outbox holds
 // the events of the changes made there, so each needs its own reader. Per-post order holds because a
 // post's events all live on its shard. Run by server.ts, not app.ts, so that building the app does no I/O.
+import { streamConfig } from '@scalegram/contracts/events';
 import { POSTS_STREAM } from '@scalegram/contracts/post-events';
 import type { MessageBus } from '@scalegram/queue/port';
 import { createOutboxRelay, type OutboxRelay } from '@scalegram/relational/outbox-relay';
@@ -19,9 +20,6 @@ export interface PostEventStream {
 
 export const PRODUCTION_POST_EVENT_STREAM: PostEventStream = { name: POSTS_STREAM.name, subjectPrefix: '' };
 
-// Seven days of history lets a new consumer (a search index rebuilt from scratch) replay recent posts.
-const STREAM_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
-
 export interface PostEventRelays {
   stop(): Promise<void>;
 }
@@ -36,12 +34,7 @@ export interface StartPostEventRelaysOptions {
 
 export async function startPostEventRelays(options: StartPostEventRelaysOptions): Promise<PostEventRelays> {
   const stream = options.stream ?? PRODUCTION_POST_EVENT_STREAM;
-  await options.bus.ensureStream({
-    name: stream.name,
-    subjects: POSTS_STREAM.subjects.map((subject) => stream.subjectPrefix + subject),
-    retention: 'limits',
-    maxAgeMs: STREAM_MAX_AGE_MS,
-  });
+  await options.bus.ensureStream(streamConfig(POSTS_STREAM, stream));
   const relays: OutboxRelay[] = options.router.all().map((database) =>
     createOutboxRelay({
       database,

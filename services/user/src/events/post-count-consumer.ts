@@ -2,7 +2,7 @@
 // A durable JetStream consumer (at-least-once delivery) made idempotent by recording each event id in
 // processed_post_events in the SAME transaction as the counter change: either both happen or neither,
 // and a redelivery finds the id and changes nothing. The count is eventually consistent with the posts.
-import type { Event } from '@scalegram/contracts/events';
+import { type Event, streamConfig } from '@scalegram/contracts/events';
 import {
   POSTS_STREAM,
   type PostCreatedData,
@@ -28,9 +28,6 @@ export const POST_COUNT_DURABLE = 'user-post-count';
 // Far longer than any redelivery can take (ackWait × maxDeliver with back-off is minutes).
 const PROCESSED_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-// The same stream settings the post service provisions (its events/post-event-relay.ts), so whichever
-// service starts first creates it and the other's ensureStream is a no-op.
-const STREAM_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 type PostCountEvent = Event<PostCreatedData | PostDeletedData>;
 
@@ -75,12 +72,7 @@ export interface PostCountConsumer {
 
 export async function startPostCountConsumer(options: PostCountConsumerOptions): Promise<PostCountConsumer> {
   const stream = options.stream ?? { name: POSTS_STREAM.name, subjectPrefix: '' };
-  await options.bus.ensureStream({
-    name: stream.name,
-    subjects: POSTS_STREAM.subjects.map((subject) => stream.subjectPrefix + subject),
-    retention: 'limits',
-    maxAgeMs: STREAM_MAX_AGE_MS,
-  });
+  await options.bus.ensureStream(streamConfig(POSTS_STREAM, stream));
   const consumer: Consumer = await options.bus.consume<PostCreatedData | PostDeletedData>(
     {
       stream: stream.name,

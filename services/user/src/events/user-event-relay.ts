@@ -1,5 +1,6 @@
 // Provisions the USERS stream and relays committed outbox rows to it. Run by server.ts (and by the
 // embedded runner), not by app.ts, so that building the app does no I/O.
+import { streamConfig } from '@scalegram/contracts/events';
 import { USERS_STREAM } from '@scalegram/contracts/user-events';
 import type { MessageBus } from '@scalegram/queue/port';
 import { createOutboxRelay, type OutboxRelay } from '@scalegram/relational/outbox-relay';
@@ -19,9 +20,6 @@ export interface UserEventStream {
 
 export const PRODUCTION_USER_EVENT_STREAM: UserEventStream = { name: USERS_STREAM.name, subjectPrefix: '' };
 
-// Seven days of history lets a new consumer (say, a feed rebuilt from scratch) replay recent follows.
-const STREAM_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
-
 export interface StartUserEventRelayOptions {
   database: RelationalDatabase<UserDatabase>;
   bus: MessageBus;
@@ -32,12 +30,7 @@ export interface StartUserEventRelayOptions {
 
 export async function startUserEventRelay(options: StartUserEventRelayOptions): Promise<OutboxRelay> {
   const stream = options.stream ?? PRODUCTION_USER_EVENT_STREAM;
-  await options.bus.ensureStream({
-    name: stream.name,
-    subjects: USERS_STREAM.subjects.map((subject) => stream.subjectPrefix + subject),
-    retention: 'limits',
-    maxAgeMs: STREAM_MAX_AGE_MS,
-  });
+  await options.bus.ensureStream(streamConfig(USERS_STREAM, stream));
   const relay = createOutboxRelay({
     database: options.database,
     // The bus uses event.id as Nats-Msg-Id, so a republished row (crash after publish) is dropped.
