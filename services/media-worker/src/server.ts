@@ -1,64 +1,10 @@
-// Runs the media worker alone: `node --conditions=@scalegram/source src/server.ts`.
-// Reads the configuration, opens the bus and the file store, provisions MEDIA_JOBS, consumes jobs and
-// serves /healthz, /readyz and /metrics. SIGTERM: readiness fails, the consumer stops pulling and the
-// job in progress finishes (and is acknowledged), then the bus and the store close (docs/service-runtime.md).
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Runs the media worker alone: `node --conditions=@scalegram/source src/server.ts`
+// (src/service.ts assembles it; kit's runService serves /healthz, /readyz and /metrics and stops it on
+// SIGTERM, letting the job in progress finish).
 import { runService } from '@scalegram/kit/run-service';
-import { openBus } from '@scalegram/queue/open-bus';
-import type { Consumer } from '@scalegram/queue/port';
-import { buildMediaWorkerApp } from './app.ts';
-import { backoffSchedule, loadMediaWorkerConfig } from './config.ts';
-import type { MediaStreams } from './events/media-streams.ts';
-import { startMediaWorker } from './media-worker.ts';
-import { findVideoTools } from './pipeline/video-tools.ts';
-import { openWorkerFileStore } from './store/open-file-store.ts';
+import { loadMediaWorkerConfig } from './config.ts';
+import { startMediaWorkerService } from './service.ts';
 
 const config = loadMediaWorkerConfig();
-const streams: MediaStreams = {
-  jobsStream: config.MEDIA_JOBS_STREAM_NAME,
-  eventsStream: config.MEDIA_STREAM_NAME,
-  subjectPrefix: config.MEDIA_SUBJECT_PREFIX,
-};
-
-const bus = await openBus({
-  url: config.NATS_URL,
-  name: 'media-worker',
-  dataDir: config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'media-worker-bus'),
-});
-const { store, note } = openWorkerFileStore(config);
-const videoTools = await findVideoTools(
-  { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
-  config.VIDEO_TOOL_TIMEOUT_MS,
-);
-
-const app = buildMediaWorkerApp({ bus, jobsStream: streams.jobsStream, logLevel: config.LOG_LEVEL });
-if (config.NATS_URL === undefined) {
-  app.log.warn('no NATS_URL: in-process bus, so only jobs published inside this process reach this worker');
-}
-app.log.info({ store: note, videoTools: videoTools !== undefined }, 'media worker starting');
-
-// onClose hooks run in reverse registration order: the consumer drains first, then the bus and the
-// store close underneath it. They are registered before the app boots (Fastify refuses them after).
-let consumer: Consumer | undefined;
-app.addHook('onClose', () => bus.close());
-app.addHook('onClose', () => store.close());
-app.addHook('onClose', async () => {
-  await consumer?.stop();
-});
-
-consumer = await startMediaWorker({
-  app,
-  bus,
-  store,
-  streams,
-  maxInputPixels: config.MEDIA_MAX_INPUT_PIXELS,
-  videoTools,
-  tempDirectory: config.TEMP_DIRECTORY ?? tmpdir(),
-  concurrency: config.WORKER_CONCURRENCY,
-  ackWaitMs: config.JOB_ACK_WAIT_MS,
-  maxDeliver: config.JOB_MAX_DELIVER,
-  backoffMs: backoffSchedule(config),
-});
-
+const app = await startMediaWorkerService(config);
 await runService({ app, port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });

@@ -1,0 +1,58 @@
+// The gateway assembled from its configuration: the key-value store (Redis when REDIS_URL is set,
+// memory otherwise), the token verifier against the auth service's JWKS, and the upstream clients.
+// Returned not listening: server.ts runs it alone, the embedded runner beside the services.
+import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
+import type { App } from '@scalegram/kit/app';
+import { openKeyValueStore } from '@scalegram/kv/open-store';
+import { buildGatewayApp } from './app.ts';
+import { corsOrigins, type GatewayConfig, trustProxyOption } from './config.ts';
+import { withVerifiedTokenCache } from './verified-token-cache.ts';
+
+/** The gateway uses no message bus; the parameter keeps the start functions of all services alike. */
+export type SharedInfrastructure = Record<string, never>;
+
+export async function startGatewayService(config: GatewayConfig, _shared: SharedInfrastructure = {}): Promise<App> {
+  const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  const verifier = withVerifiedTokenCache(
+    createAccessTokenVerifier({ jwks: config.JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    { maxEntries: config.TOKEN_CACHE_MAX_ENTRIES, maxAgeMs: config.TOKEN_CACHE_MAX_AGE_MS },
+  );
+
+  const app = buildGatewayApp({
+    kv,
+    verifier,
+    upstreams: [
+      {
+        name: 'auth',
+        baseUrl: config.AUTH_SERVICE_URL,
+        timeoutMs: config.AUTH_SERVICE_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
+      },
+      {
+        name: 'user',
+        baseUrl: config.USER_SERVICE_URL,
+        timeoutMs: config.USER_SERVICE_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
+      },
+      ...(config.POST_SERVICE_URL
+        ? [{ name: 'post', baseUrl: config.POST_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS }]
+        : []),
+      ...(config.MEDIA_SERVICE_URL
+        ? [{ name: 'media', baseUrl: config.MEDIA_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS }]
+        : []),
+    ],
+    rateLimit: {
+      enabled: config.RATE_LIMIT_ENABLED,
+      limit: config.RATE_LIMIT_MAX,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      failOpen: config.RATE_LIMIT_FAIL_OPEN,
+    },
+    breaker: { breakerFailures: config.BREAKER_FAILURES, breakerHalfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS },
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
+    corsOrigins: corsOrigins(config.CORS_ORIGINS),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    openApiRefreshMs: config.OPENAPI_REFRESH_MS,
+    logLevel: config.LOG_LEVEL,
+  });
+  // The store was opened here, so it is closed here, after the app has stopped serving.
+  app.addHook('onClose', () => kv.close());
+  return app;
+}
