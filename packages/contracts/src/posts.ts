@@ -66,3 +66,13 @@ export const PostBatchRequest = Type.Object(
 );
 export type PostBatchRequest = Type.Static<typeof PostBatchRequest>;
 export const PostBatchResponse = Type.Object({ items: Type.Array(Type.Ref('Post')) });
+
+/** Internal: which of these posts has the caller liked (the gateway's `likedByMe`). */
+export const LikedPostsRequest = Type.Object(
+  { ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BATCH_POSTS, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+export type LikedPostsRequest = Type.Static<typeof LikedPostsRequest>;
+/** The subset of the asked ids the caller has liked, in the order asked. */
+export const LikedPostsResponse = Type.Object({ ids: Type.Array(Id) });
+export type LikedPostsResponse = Type.Static<typeof LikedPostsResponse>;
