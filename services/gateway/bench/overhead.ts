@@ -75,8 +75,8 @@ async function runGateway(): Promise<Ready> {
       { maxEntries: cacheEntries, maxAgeMs: 60_000 },
     ),
     upstreams: [
-      { name: 'auth', baseUrl: upstream, timeoutMs: 5000 },
-      { name: 'user', baseUrl: upstream, timeoutMs: 5000 },
+      { name: 'auth', baseUrls: [upstream], timeoutMs: 5000 },
+      { name: 'user', baseUrls: [upstream], timeoutMs: 5000 },
     ],
     rateLimit: { enabled: false, limit: 50, windowMs: 60_000, failOpen: true },
     breaker: { breakerFailures: 5, breakerHalfOpenAfterMs: 10_000 },

@@ -3,16 +3,22 @@ import { BaseConfig, loadConfig } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
 const Url = Type.String({ minLength: 1, pattern: '^https?://' });
+/** One base URL, or several separated by commas (replicas, balanced round-robin: src/upstreams.ts). */
+const UrlList = Type.String({ minLength: 1, pattern: '^\\s*https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*\\s*$' });
 
 export const GatewayConfigSchema = Type.Object({
   ...BaseConfig,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
-  // Upstream base URLs, one per service the route table names.
-  AUTH_SERVICE_URL: Url,
-  USER_SERVICE_URL: Url,
-  // Optional: routes to a service that is not configured are left out of the table (404).
-  POST_SERVICE_URL: Type.Optional(Url),
-  MEDIA_SERVICE_URL: Type.Optional(Url),
+  // Upstream base URLs, one per service the route table names; a comma-separated list for replicas.
+  AUTH_SERVICE_URL: UrlList,
+  USER_SERVICE_URL: UrlList,
+  // Optional: routes to a service that is not configured are left out of the table (404), and so are
+  // the composed routes that need it (the feed page needs feed and post, search needs search and post).
+  POST_SERVICE_URL: Type.Optional(UrlList),
+  MEDIA_SERVICE_URL: Type.Optional(UrlList),
+  FEED_SERVICE_URL: Type.Optional(UrlList),
+  SEARCH_SERVICE_URL: Type.Optional(UrlList),
+  NOTIFICATION_SERVICE_URL: Type.Optional(UrlList),
   /** Per-attempt timeout for calls to any upstream, unless a service-specific one is set. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5000 }),
   // Registration hashes a password (argon2id) and runs a saga with the user service: allow it longer.

@@ -6,10 +6,37 @@ import type { App } from '@scalegram/kit/app';
 import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { buildGatewayApp } from './app.ts';
 import { corsOrigins, type GatewayConfig, trustProxyOption } from './config.ts';
+import { baseUrlList, type UpstreamSettings } from './upstreams.ts';
 import { withVerifiedTokenCache } from './verified-token-cache.ts';
 
 /** The gateway uses no message bus; the parameter keeps the start functions of all services alike. */
 export type SharedInfrastructure = Record<string, never>;
+
+/** The configured upstreams: auth and user always, the others when their URL is set. */
+export function upstreamSettings(config: GatewayConfig): UpstreamSettings[] {
+  const optional = {
+    post: config.POST_SERVICE_URL,
+    media: config.MEDIA_SERVICE_URL,
+    feed: config.FEED_SERVICE_URL,
+    search: config.SEARCH_SERVICE_URL,
+    notification: config.NOTIFICATION_SERVICE_URL,
+  };
+  return [
+    {
+      name: 'auth',
+      baseUrls: baseUrlList(config.AUTH_SERVICE_URL),
+      timeoutMs: config.AUTH_SERVICE_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
+    },
+    {
+      name: 'user',
+      baseUrls: baseUrlList(config.USER_SERVICE_URL),
+      timeoutMs: config.USER_SERVICE_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
+    },
+    ...Object.entries(optional).flatMap(([name, url]) =>
+      url === undefined ? [] : [{ name, baseUrls: baseUrlList(url), timeoutMs: config.UPSTREAM_TIMEOUT_MS }],
+    ),
+  ];
+}
 
 export async function startGatewayService(config: GatewayConfig, _shared: SharedInfrastructure = {}): Promise<App> {
   const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
@@ -21,24 +48,7 @@ export async function startGatewayService(config: GatewayConfig, _shared: Shared
   const app = buildGatewayApp({
     kv,
     verifier,
-    upstreams: [
-      {
-        name: 'auth',
-        baseUrl: config.AUTH_SERVICE_URL,
-        timeoutMs: config.AUTH_SERVICE_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
-      },
-      {
-        name: 'user',
-        baseUrl: config.USER_SERVICE_URL,
-        timeoutMs: config.USER_SERVICE_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
-      },
-      ...(config.POST_SERVICE_URL
-        ? [{ name: 'post', baseUrl: config.POST_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS }]
-        : []),
-      ...(config.MEDIA_SERVICE_URL
-        ? [{ name: 'media', baseUrl: config.MEDIA_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS }]
-        : []),
-    ],
+    upstreams: upstreamSettings(config),
     rateLimit: {
       enabled: config.RATE_LIMIT_ENABLED,
       limit: config.RATE_LIMIT_MAX,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@scalegram/kit/config';
 import { corsOrigins, loadGatewayConfig, trustProxyOption } from '../src/config.ts';
+import { upstreamSettings } from '../src/service.ts';
 
 const required = {
   AUTH_SERVICE_URL: 'http://auth:3000',
@@ -50,5 +51,22 @@ describe('gateway configuration', () => {
     expect(trustProxyOption('10.0.0.0/8, 127.0.0.1')).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(corsOrigins(undefined)).toEqual([]);
     expect(corsOrigins('https://a.example, https://b.example')).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('accepts a comma-separated list of replicas for any upstream, and leaves unset ones out', () => {
+    const config = loadGatewayConfig({
+      ...required,
+      NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:3009, http://127.0.0.1:3019',
+      FEED_SERVICE_URL: 'http://feed:3000',
+    });
+    const settings = upstreamSettings(config);
+    expect(settings.map((upstream) => upstream.name)).toEqual(['auth', 'user', 'feed', 'notification']);
+    expect(settings.find((upstream) => upstream.name === 'notification')?.baseUrls).toEqual([
+      'http://127.0.0.1:3009',
+      'http://127.0.0.1:3019',
+    ]);
+    for (const bad of ['http://a:1,', 'http://a:1,,http://b:2', 'http://a:1, ftp://b:2']) {
+      expect(() => loadGatewayConfig({ ...required, SEARCH_SERVICE_URL: bad })).toThrow(ConfigError);
+    }
   });
 });

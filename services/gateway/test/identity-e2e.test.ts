@@ -69,8 +69,8 @@ beforeAll(async () => {
     kv,
     verifier: createAccessTokenVerifier({ jwks: jwksUrl, issuer: 'scalegram-auth', audience: 'scalegram' }),
     upstreams: [
-      { name: 'auth', baseUrl: authUrl, timeoutMs: 10_000 },
-      { name: 'user', baseUrl: userUrl, timeoutMs: 5000 },
+      { name: 'auth', baseUrls: [authUrl], timeoutMs: 10_000 },
+      { name: 'user', baseUrls: [userUrl], timeoutMs: 5000 },
     ],
     rateLimit: { enabled: true, limit: 1000, windowMs: 60_000, failOpen: true },
     breaker: { breakerFailures: 5, breakerHalfOpenAfterMs: 10_000 },

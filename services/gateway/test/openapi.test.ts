@@ -72,11 +72,11 @@ describe('aggregated OpenAPI document and Swagger UI', () => {
         { pattern: '/api/v1/never/*', upstream: 'never', token: 'optional' },
       ],
       upstreams: [
-        { name: 'auth', baseUrl: harness.authUrl, timeoutMs: 2000 },
-        { name: 'user', baseUrl: harness.userUrl, timeoutMs: 500 },
-        { name: 'flaky', baseUrl: flakyUrl, timeoutMs: 500 },
+        { name: 'auth', baseUrls: [harness.authUrl], timeoutMs: 2000 },
+        { name: 'user', baseUrls: [harness.userUrl], timeoutMs: 500 },
+        { name: 'flaky', baseUrls: [flakyUrl], timeoutMs: 500 },
         // Nothing listens on port 9 (discard) locally: refused at once.
-        { name: 'never', baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 },
+        { name: 'never', baseUrls: ['http://127.0.0.1:9'], timeoutMs: 500 },
       ],
       openApiRefreshMs: 1000,
     });
@@ -108,9 +108,9 @@ describe('aggregated OpenAPI document and Swagger UI', () => {
     const gateway = await harness.gateway({
       routes: [...IDENTITY_ROUTES, { pattern: '/api/v1/late/*', upstream: 'late', token: 'optional' }],
       upstreams: [
-        { name: 'auth', baseUrl: harness.authUrl, timeoutMs: 2000 },
-        { name: 'user', baseUrl: harness.userUrl, timeoutMs: 500 },
-        { name: 'late', baseUrl: lateUrl, timeoutMs: 500 },
+        { name: 'auth', baseUrls: [harness.authUrl], timeoutMs: 2000 },
+        { name: 'user', baseUrls: [harness.userUrl], timeoutMs: 500 },
+        { name: 'late', baseUrls: [lateUrl], timeoutMs: 500 },
       ],
       openApiRefreshMs: 60_000,
     });

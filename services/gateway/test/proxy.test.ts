@@ -176,9 +176,9 @@ describe('upstream errors', () => {
     const withDown = await harness.gateway({
       routes: [...IDENTITY_ROUTES, { pattern: '/api/v1/down/*', upstream: 'down', token: 'optional' }],
       upstreams: [
-        { name: 'auth', baseUrl: harness.authUrl, timeoutMs: 2000 },
-        { name: 'user', baseUrl: harness.userUrl, timeoutMs: 500 },
-        { name: 'down', baseUrl: downUrl, timeoutMs: 500 },
+        { name: 'auth', baseUrls: [harness.authUrl], timeoutMs: 2000 },
+        { name: 'user', baseUrls: [harness.userUrl], timeoutMs: 500 },
+        { name: 'down', baseUrls: [downUrl], timeoutMs: 500 },
       ],
       breaker: { breakerFailures: 3, breakerHalfOpenAfterMs: 60_000 },
     });

@@ -3,13 +3,13 @@
 // demand (a request for the document after the refresh interval rebuilds it first). An upstream that
 // cannot be reached keeps its last good document; one never reached is left out and named in
 // info.description, so the page says what is missing instead of silently showing less.
-import type { ServiceClient } from '@scalegram/kit/service-client';
 import type { FastifyBaseLogger } from 'fastify';
 import { mergeOpenApiDocuments, type OpenApiDocument } from '../domain/openapi-merge.ts';
 import type { RouteTable } from '../domain/route-table.ts';
+import type { Upstream } from '../upstreams.ts';
 
 export interface OpenApiAggregatorOptions {
-  clients: ReadonlyMap<string, ServiceClient>;
+  clients: ReadonlyMap<string, Upstream>;
   routes: RouteTable;
   title: string;
   version: string;

@@ -6,7 +6,7 @@
 import type { App } from '@scalegram/kit/app';
 import { requireIdentity } from '@scalegram/kit/authentication';
 import { sendProblem } from '@scalegram/kit/error-handler';
-import type { HttpMethod, ServiceClient } from '@scalegram/kit/service-client';
+import type { HttpMethod } from '@scalegram/kit/service-client';
 import { UpstreamResponseError } from '@scalegram/kit/upstream-errors';
 import type { FastifyReply } from 'fastify';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarded-headers.ts';
@@ -14,10 +14,11 @@ import { combineListFields } from '../domain/rate-limit-fields.ts';
 import { isForwardablePath, pathOf } from '../domain/request-path.ts';
 import type { RouteTable } from '../domain/route-table.ts';
 import { upstreamProblemResponse } from '../domain/upstream-problem.ts';
+import type { Upstream } from '../upstreams.ts';
 
 export interface ProxyRoutesOptions {
   routes: RouteTable;
-  clients: ReadonlyMap<string, ServiceClient>;
+  clients: ReadonlyMap<string, Upstream>;
 }
 
 // OPTIONS is left out: CORS preflights are answered by @fastify/cors when it is enabled. HEAD comes

@@ -61,8 +61,8 @@ export async function startHarness(): Promise<Harness> {
           { maxEntries: 1000, maxAgeMs: 60_000 },
         ),
         upstreams: [
-          { name: 'auth', baseUrl: authUrl, timeoutMs: 2000 },
-          { name: 'user', baseUrl: userUrl, timeoutMs: 500 },
+          { name: 'auth', baseUrls: [authUrl], timeoutMs: 2000 },
+          { name: 'user', baseUrls: [userUrl], timeoutMs: 500 },
         ],
         routes: IDENTITY_ROUTES,
         rateLimit: { enabled: true, limit: 50, windowMs: 60_000, failOpen: true },
