@@ -9,8 +9,10 @@
 //
 // With a `directory`, every collection is snapshotted to `<directory>/<name>.sgvec` (debounced after
 // writes, and on close) and loaded again on open, so `npm start` keeps its index across restarts.
-// One process per directory.
-import { mkdir } from 'node:fs/promises';
+// Aliases live in `<directory>/aliases.json`, rewritten (atomically) on every change: they change
+// rarely and a switch must survive a crash. One process per directory.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConflictError, NotFoundError } from '@scalegram/contracts/errors';
 import { DenseCollection } from './embedded/dense-collection.ts';
 import { matchesFilter } from './embedded/payload-filter.ts';
@@ -58,12 +60,26 @@ function jsonCopy(payload: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(payload)) as Record<string, unknown>;
 }
 
+const ALIASES_FILE = 'aliases.json';
+
+async function loadAliases(directory: string): Promise<Map<string, string>> {
+  try {
+    const parsed = JSON.parse(await readFile(join(directory, ALIASES_FILE), 'utf8')) as Record<string, string>;
+    return new Map(Object.entries(parsed));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+}
+
 export async function createEmbeddedIndex(options: EmbeddedIndexOptions = {}): Promise<VectorIndex> {
   const { directory, snapshotDelayMs = 250 } = options;
   let collections = new Map<string, DenseCollection>();
+  let aliases = new Map<string, string>();
   if (directory !== undefined) {
     await mkdir(directory, { recursive: true });
     collections = await loadSnapshots(directory);
+    aliases = await loadAliases(directory);
   }
   const snapshots =
     directory === undefined
@@ -80,13 +96,33 @@ export async function createEmbeddedIndex(options: EmbeddedIndexOptions = {}): P
           snapshotDelayMs,
         );
   let closed = false;
+  // Alias files are written one after the other, each with the map as it is then, so the last change wins.
+  let aliasWrites: Promise<void> = Promise.resolve();
 
-  function collectionOf(name: string): DenseCollection {
+  function persistAliases(): Promise<void> {
+    if (directory === undefined) return Promise.resolve();
+    const write = () =>
+      writeSnapshotAtomically(join(directory, ALIASES_FILE), Buffer.from(JSON.stringify(Object.fromEntries(aliases))));
+    aliasWrites = aliasWrites.then(write, write);
+    return aliasWrites;
+  }
+
+  function assertOpen(): void {
     if (closed) throw new Error('the embedded vector index is closed');
-    assertCollectionName(name);
+  }
+
+  /** The collection a name (or an alias) designates, with its real name (the one snapshots use). */
+  function resolve(nameOrAlias: string): { name: string; collection: DenseCollection } {
+    assertOpen();
+    assertCollectionName(nameOrAlias);
+    const name = aliases.get(nameOrAlias) ?? nameOrAlias;
     const collection = collections.get(name);
-    if (collection === undefined) throw new NotFoundError(`collection ${name} does not exist`);
-    return collection;
+    if (collection === undefined) throw new NotFoundError(`collection ${nameOrAlias} does not exist`);
+    return { name, collection };
+  }
+
+  function collectionOf(nameOrAlias: string): DenseCollection {
+    return resolve(nameOrAlias).collection;
   }
 
   function scan(collection: DenseCollection, { query, limit, filter, scoreThreshold, exclude }: Scan): ScoredPoint[] {
@@ -122,11 +158,12 @@ export async function createEmbeddedIndex(options: EmbeddedIndexOptions = {}): P
   return {
     // payloadIndexes need no work here: every query scans every payload anyway.
     async ensureCollection(name, { dimension, distance, payloadIndexes }) {
-      if (closed) throw new Error('the embedded vector index is closed');
+      assertOpen();
       assertCollectionName(name);
       assertDimension(dimension);
       assertPayloadIndexes(payloadIndexes);
       if (distance !== 'cosine') throw new RangeError(`unsupported distance ${String(distance)}`);
+      if (aliases.has(name)) throw new ConflictError(`${name} is an alias, not a collection`);
       const existing = collections.get(name);
       if (existing !== undefined) {
         if (existing.dimension !== dimension) {
@@ -139,14 +176,39 @@ export async function createEmbeddedIndex(options: EmbeddedIndexOptions = {}): P
     },
 
     async deleteCollection(name) {
-      if (closed) throw new Error('the embedded vector index is closed');
+      assertOpen();
       assertCollectionName(name);
-      collections.delete(name);
+      if (!collections.delete(name)) return;
       snapshots?.markDirty(name);
+      const orphaned = [...aliases].filter(([, target]) => target === name).map(([alias]) => alias);
+      for (const alias of orphaned) aliases.delete(alias);
+      if (orphaned.length > 0) await persistAliases();
     },
 
-    async upsert(name, points: PointInput[]) {
-      const collection = collectionOf(name);
+    async setAlias(alias, collection) {
+      assertOpen();
+      assertCollectionName(alias);
+      assertCollectionName(collection);
+      if (!collections.has(collection)) throw new NotFoundError(`collection ${collection} does not exist`);
+      if (collections.has(alias)) throw new ConflictError(`a collection is named ${alias}`);
+      aliases.set(alias, collection);
+      await persistAliases();
+    },
+
+    async deleteAlias(alias) {
+      assertOpen();
+      assertCollectionName(alias);
+      if (aliases.delete(alias)) await persistAliases();
+    },
+
+    async resolveAlias(alias) {
+      assertOpen();
+      assertCollectionName(alias);
+      return aliases.get(alias);
+    },
+
+    async upsert(nameOrAlias, points: PointInput[]) {
+      const { name, collection } = resolve(nameOrAlias);
       // Check the whole batch before changing anything: a bad point rejects the call, not half of it.
       const prepared = points.map(({ id, vector, payload }) => {
         assertPointId(id);
@@ -157,8 +219,8 @@ export async function createEmbeddedIndex(options: EmbeddedIndexOptions = {}): P
       snapshots?.markDirty(name);
     },
 
-    async delete(name, ids) {
-      const collection = collectionOf(name);
+    async delete(nameOrAlias, ids) {
+      const { name, collection } = resolve(nameOrAlias);
       for (const id of ids) assertPointId(id);
       let changed = false;
       for (const id of ids) changed = collection.remove(id) || changed;
@@ -222,6 +284,7 @@ export async function createEmbeddedIndex(options: EmbeddedIndexOptions = {}): P
       if (closed) return;
       closed = true;
       await snapshots?.flush();
+      await aliasWrites;
     },
   };
 }

@@ -84,7 +84,7 @@ export interface StoredPoint {
 export interface VectorIndex {
   /** Creates the collection, or does nothing if it exists with the same dimension (ConflictError otherwise). */
   ensureCollection(name: string, options: CollectionOptions): Promise<void>;
-  /** Removes the collection and all its points; does nothing if it does not exist. */
+  /** Removes the collection and all its points; does nothing if it does not exist. Delete or re-point its aliases first. */
   deleteCollection(name: string): Promise<void>;
   /** Inserts or replaces points (vector and whole payload). Visible to reads once the promise resolves. */
   upsert(collection: string, points: PointInput[]): Promise<void>;
@@ -101,6 +101,18 @@ export interface VectorIndex {
   count(collection: string, filter?: Filter): Promise<number>;
   /** The points that exist among `ids`, in the order asked for; missing ids are left out. */
   get(collection: string, ids: string[]): Promise<StoredPoint[]>;
+  /**
+   * Points `alias` at `collection`, atomically replacing whatever it pointed at before. Every method
+   * that takes a collection name also takes an alias and reaches the collection it points at, so a
+   * service can rebuild a collection beside the live one and switch readers and writers over in one
+   * step (Qdrant's collection aliases). NotFoundError if `collection` does not exist; ConflictError if
+   * a collection is named `alias`.
+   */
+  setAlias(alias: string, collection: string): Promise<void>;
+  /** Removes the alias, not its collection; does nothing if it does not exist. */
+  deleteAlias(alias: string): Promise<void>;
+  /** The collection `alias` points at, or undefined when there is no such alias. */
+  resolveAlias(alias: string): Promise<string | undefined>;
   /** Releases connections; the embedded index writes its last snapshot first. */
   close(): Promise<void>;
 }

@@ -12,6 +12,11 @@
 //                     strategy: "average_vector" } }, filter: { must_not: [{ has_id: examples }] } }
 //   count             POST /collections/{name}/points/count { filter, exact: true }
 //   get               POST /collections/{name}/points { ids }
+//   setAlias          GET /collections (the target must be a collection, the alias must not be one), then
+//                     POST /collections/aliases { actions: [{ delete_alias }, { create_alias }] }: one
+//                     request, which Qdrant applies atomically
+//   deleteAlias       POST /collections/aliases { actions: [{ delete_alias }] }
+//   resolveAlias      GET /aliases
 // Writes pass wait=true so that a resolved upsert or delete is visible to the next read, which is what
 // the contract suite (and the search service's "index, then query" flow) expects.
 //
@@ -223,6 +228,38 @@ export function createQdrantIndex(options: QdrantIndexOptions): VectorIndex {
         const record = byId.get(id);
         return record === undefined ? [] : [{ id, payload: toPayload(record.payload) }];
       });
+    },
+
+    async setAlias(alias, collection) {
+      assertCollectionName(alias);
+      assertCollectionName(collection);
+      const { collections } = await call('list collections', () => client.getCollections());
+      const names = new Set(collections.map((entry) => entry.name));
+      if (!names.has(collection)) throw new NotFoundError(`collection ${collection} does not exist`);
+      if (names.has(alias)) throw new ConflictError(`a collection is named ${alias}`);
+      // delete_alias is a no-op for a missing alias ("delete alias if exists"), so one atomic request
+      // both creates a new alias and switches an existing one.
+      await call(`point alias ${alias} at ${collection}`, () =>
+        client.updateCollectionAliases({
+          actions: [
+            { delete_alias: { alias_name: alias } },
+            { create_alias: { alias_name: alias, collection_name: collection } },
+          ],
+        }),
+      );
+    },
+
+    async deleteAlias(alias) {
+      assertCollectionName(alias);
+      await call(`delete alias ${alias}`, () =>
+        client.updateCollectionAliases({ actions: [{ delete_alias: { alias_name: alias } }] }),
+      );
+    },
+
+    async resolveAlias(alias) {
+      assertCollectionName(alias);
+      const { aliases } = await call('list aliases', () => client.getAliases());
+      return aliases.find((entry) => entry.alias_name === alias)?.collection_name;
     },
 
     async close() {

@@ -5,7 +5,7 @@
 // back (UUID → decimal id, reserved payload key removed). Qdrant's own behaviour is what the contract
 // suite checks when QDRANT_URL points at a real server.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConflictError } from '@scalegram/contracts/errors';
+import { ConflictError, NotFoundError } from '@scalegram/contracts/errors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createQdrantIndex } from '../src/qdrant-index.ts';
 
@@ -186,5 +186,35 @@ describe('Qdrant adapter on the wire', () => {
     expect(count?.body).toEqual({ filter: { must: [{ key: 'authorId', match: { any: ['1', '2'] } }] }, exact: true });
     expect(del?.url).toBe('/collections/posts/points/delete?wait=true');
     expect(del?.body).toEqual({ points: ['00000000-0000-0000-0000-000000000001'] });
+  });
+
+  it('switches an alias in one atomic request, after checking the collections', async () => {
+    answers.set('GET /collections', { collections: [{ name: 'posts-1' }, { name: 'posts-2' }] });
+    answers.set('GET /aliases', {
+      aliases: [
+        { alias_name: 'other', collection_name: 'x' },
+        { alias_name: 'posts', collection_name: 'posts-2' },
+      ],
+    });
+    const index = createQdrantIndex({ url });
+    await index.setAlias('posts', 'posts-2');
+    expect(await index.resolveAlias('posts')).toBe('posts-2');
+    expect(await index.resolveAlias('nothing')).toBeUndefined();
+    await index.deleteAlias('posts');
+    const [list, update, aliases, , remove] = take();
+    expect(list).toMatchObject({ method: 'GET', url: '/collections' });
+    expect(update).toMatchObject({ method: 'POST', url: '/collections/aliases' });
+    expect(update?.body).toEqual({
+      actions: [
+        { delete_alias: { alias_name: 'posts' } },
+        { create_alias: { alias_name: 'posts', collection_name: 'posts-2' } },
+      ],
+    });
+    expect(aliases).toMatchObject({ method: 'GET', url: '/aliases' });
+    expect(remove?.body).toEqual({ actions: [{ delete_alias: { alias_name: 'posts' } }] });
+
+    await expect(index.setAlias('posts', 'posts-3')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(index.setAlias('posts-1', 'posts-2')).rejects.toBeInstanceOf(ConflictError);
+    expect(take().map((request) => request.url)).toEqual(['/collections', '/collections']); // nothing changed
   });
 });

@@ -23,6 +23,7 @@ export function describeVectorContract(name: string, adapter: ContractAdapter): 
   describe(`VectorIndex contract: ${name}`, () => {
     let index: VectorIndex;
     const created: string[] = [];
+    const aliases: string[] = [];
     const run = randomBytes(4).toString('hex');
 
     /** A collection name no other suite (or run) uses; removed in afterAll. */
@@ -38,6 +39,7 @@ export function describeVectorContract(name: string, adapter: ContractAdapter): 
     });
 
     afterAll(async () => {
+      for (const alias of aliases) await index.deleteAlias(alias);
       for (const collectionName of created) await index.deleteCollection(collectionName);
       await index.close();
     });
@@ -243,8 +245,49 @@ export function describeVectorContract(name: string, adapter: ContractAdapter): 
       await expect(index.count(c)).rejects.toBeInstanceOf(NotFoundError);
     });
 
+    it('an alias reaches its collection for reads and writes, and switches atomically', async () => {
+      const alias = `contract_${run}_alias`;
+      aliases.push(alias);
+      const [first, second] = [await collection(), await collection()];
+      expect(await index.resolveAlias(alias)).toBeUndefined();
+      await index.upsert(first, [{ id: '1', vector: [1, 0, 0, 0], payload: { in: 'first' } }]);
+      await index.upsert(second, [{ id: '2', vector: [1, 0, 0, 0], payload: { in: 'second' } }]);
+
+      await index.setAlias(alias, first);
+      expect(await index.resolveAlias(alias)).toBe(first);
+      expect((await index.search(alias, { vector: [1, 0, 0, 0], limit: 5 })).map((hit) => hit.id)).toEqual(['1']);
+      await index.upsert(alias, [{ id: '3', vector: [0, 1, 0, 0], payload: { in: 'first' } }]);
+      expect(await index.count(first)).toBe(2);
+      await index.delete(alias, ['3']);
+      expect(await index.get(first, ['1', '3'])).toEqual([{ id: '1', payload: { in: 'first' } }]);
+      expect(await index.recommend(alias, { positive: ['1'], limit: 5 })).toEqual([]);
+
+      await index.setAlias(alias, second); // switch
+      expect(await index.resolveAlias(alias)).toBe(second);
+      expect(await index.get(alias, ['1', '2'])).toEqual([{ id: '2', payload: { in: 'second' } }]);
+      expect(await index.count(first)).toBe(1); // the old collection is untouched
+
+      await index.deleteAlias(alias);
+      await index.deleteAlias(alias); // idempotent
+      expect(await index.resolveAlias(alias)).toBeUndefined();
+      await expect(index.count(alias)).rejects.toBeInstanceOf(NotFoundError);
+      expect(await index.count(second)).toBe(1); // deleting an alias keeps its collection
+    });
+
+    it('refuses an alias to a missing collection, or named like a collection', async () => {
+      const c = await collection();
+      await expect(index.setAlias(`contract_${run}_dangling`, `contract_${run}_nothing`)).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+      const other = await collection();
+      await expect(index.setAlias(other, c)).rejects.toBeInstanceOf(ConflictError);
+    });
+
     it('a second instance sees what the first one wrote once it is closed', async () => {
       const c = await collection();
+      const alias = `contract_${run}_kept`;
+      aliases.push(alias);
+      await index.setAlias(alias, c);
       await index.upsert(c, [
         { id: BIG, vector: [1, 0, 0, 0], payload: { text: 'kept', at: 5 } },
         { id: '2', vector: [0, 1, 0, 0], payload: { text: 'also kept' } },
@@ -253,6 +296,7 @@ export function describeVectorContract(name: string, adapter: ContractAdapter): 
       await index.close();
       index = await adapter.open();
       expect(await index.count(c)).toBe(1);
+      expect(await index.resolveAlias(alias)).toBe(c);
       const [hit] = await index.search(c, { vector: [1, 0, 0, 0], limit: 5 });
       expect(hit).toEqual({ id: BIG, score: expect.any(Number), payload: { text: 'kept', at: 5 } });
       await expect(index.ensureCollection(c, { dimension: DIM + 1, distance: 'cosine' })).rejects.toBeInstanceOf(
