@@ -52,3 +52,33 @@ export const RecentPostsByAuthorsResponse = Type.Object({
   items: Type.Array(RecentPostRef, { description: 'Newest first (by id), at most limitPerAuthor per author' }),
 });
 export type RecentPostsByAuthorsResponse = Type.Static<typeof RecentPostsByAuthorsResponse>;
+
+/**
+ * The gateway's composed (hydrated) shapes: a feed item or search hit with its post, author, media and
+ * the caller's like, in one response. The lookups for authors, media and likes degrade: when one of them
+ * fails the answer still comes, `partial` is true and `missing` names what could not be looked up
+ * (`author` is then null, `media` empty, `likedByMe` null). Feed and post are not optional: without
+ * them there is no page (503).
+ */
+export const HydrationPart = Type.Union([Type.Literal('authors'), Type.Literal('media'), Type.Literal('likes')]);
+export type HydrationPart = Type.Static<typeof HydrationPart>;
+
+export const HydratedPost = Type.Object(
+  {
+    post: Type.Ref('Post'),
+    author: Type.Union([Type.Ref('UserSummary'), Type.Null()], { description: 'null when authors are missing' }),
+    media: Type.Array(Type.Ref('Media'), { description: "The post's media in the post's order, with variant URLs" }),
+    likedByMe: Type.Union([Type.Boolean(), Type.Null()], { description: 'null when likes are missing' }),
+  },
+  { $id: 'HydratedPost' },
+);
+
+export const HydratedFeedPage = Type.Object(
+  {
+    items: Type.Array(Type.Ref('HydratedPost'), { description: 'Newest first; posts deleted meanwhile are left out' }),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Opaque; null on the last page' }),
+    partial: Type.Boolean({ description: 'true when a lookup failed and the items lack what `missing` names' }),
+    missing: Type.Array(HydrationPart, { description: 'The lookups that failed; empty when complete' }),
+  },
+  { $id: 'HydratedFeedPage' },
+);

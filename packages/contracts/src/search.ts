@@ -2,6 +2,7 @@
 // hits into posts, as it does for feed pages). The search service answers ids and scores only: it owns
 // vectors, not posts.
 import Type from 'typebox';
+import { HydratedFeedPage, HydratedPost } from './feed.ts';
 import { Id } from './ids.ts';
 
 export const MAX_SEARCH_QUERY_LENGTH = 200;
@@ -36,3 +37,20 @@ export const SimilarQuery = Type.Object(
   { additionalProperties: false },
 );
 export type SimilarQuery = Type.Static<typeof SimilarQuery>;
+
+/** The gateway's hydrated search answer: each hit as a HydratedPost (contracts/feed) plus its score. */
+export const HydratedSearchHit = Type.Object(
+  { ...HydratedPost.properties, score: SearchHit.properties.score },
+  { $id: 'HydratedSearchHit' },
+);
+
+export const HydratedSearchResults = Type.Object(
+  {
+    items: Type.Array(Type.Ref('HydratedSearchHit'), {
+      description: 'Best first; posts deleted meanwhile are left out',
+    }),
+    partial: HydratedFeedPage.properties.partial,
+    missing: HydratedFeedPage.properties.missing,
+  },
+  { $id: 'HydratedSearchResults' },
+);
