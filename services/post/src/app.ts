@@ -10,6 +10,7 @@ import type { ShardRouter } from '@scalegram/relational/shard-router';
 import type { MediaChecker } from './media/media-checker.ts';
 import type { PostContext } from './post-context.ts';
 import { engagementRoutes } from './routes/engagement-routes.ts';
+import { internalAuthorPostsRoutes } from './routes/internal-author-posts-routes.ts';
 import { internalLikedRoutes } from './routes/internal-liked-routes.ts';
 import { internalPostRoutes } from './routes/internal-post-routes.ts';
 import { postRoutes } from './routes/post-routes.ts';
@@ -53,6 +54,7 @@ export function buildPostApp(deps: PostAppDeps): App {
   app.register(postRoutes, { prefix: '/api/v1', context });
   app.register(engagementRoutes, { prefix: '/api/v1', context });
   app.register(internalPostRoutes, { context });
+  app.register(internalAuthorPostsRoutes, { context });
   app.register(internalLikedRoutes, { context });
   return app;
 }
