@@ -2,15 +2,16 @@
 // the registration saga's create and compensate steps (auth, scope users:write), and the batch lookup
 // used to hydrate posts and feeds with their authors.
 import { IdParams } from '@scalegram/contracts/ids';
+import { USERS_WRITE_SCOPE } from '@scalegram/contracts/service-tokens';
 import { CreateUserRequest, UserBatchRequest } from '@scalegram/contracts/users';
 import type { AccessTokenVerifier } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';
+import { requireServiceScope, requireUserOrService } from '@scalegram/kit/service-authentication';
 import Type from 'typebox';
 import { createUser, removeUser } from '../commands/profile-commands.ts';
 import { getSummaries } from '../queries/profile-queries.ts';
 import type { UserContext } from '../user-context.ts';
 import { AUTHENTICATED_ERRORS, ProblemRef, ProfileRef, SummaryRef } from './route-schemas.ts';
-import { requireServiceScope, requireUserOrService, USERS_WRITE_SCOPE } from './service-authentication.ts';
 import { assertStorableId } from './storable-id.ts';
 
 export interface InternalUserRoutesOptions {

@@ -1,12 +1,13 @@
-// Internal routes are called by other services with a service token: same signing key as user tokens,
-// but audience `scalegram-internal`, subject `service:<name>` and a `scope`. A second verifier checks
-// that audience, so a user's access token (audience `scalegram`) can never reach a service-only route.
-import type { AccessTokenVerifier, Identity } from '@scalegram/kit/access-token';
-import { bearerToken, requireIdentity } from '@scalegram/kit/authentication';
-import { HttpProblem } from '@scalegram/kit/http-problem';
+// Internal routes are called by other services with a service token: same signing keys as user tokens,
+// but audience `scalegram-internal`, subject `service:<name>` and a `scope` (client-credentials grant,
+// contracts/service-tokens.ts). A second verifier checks that audience, so a user's access token
+// (audience `scalegram`) can never reach a service-only route. Use these as `preValidation` hooks, so an
+// anonymous caller is refused before its body is validated and learns nothing about the expected body.
+import { SERVICE_SUBJECT_PREFIX } from '@scalegram/contracts/service-tokens';
 import type { FastifyRequest } from 'fastify';
-
-export const USERS_WRITE_SCOPE = 'users:write';
+import type { AccessTokenVerifier, Identity } from './access-token.ts';
+import { bearerToken, requireIdentity } from './authentication.ts';
+import { HttpProblem } from './http-problem.ts';
 
 const unauthenticated = () =>
   new HttpProblem(401, 'unauthenticated', 'Authentication required', {
@@ -20,11 +21,11 @@ async function verifyServiceToken(request: FastifyRequest, verifier: AccessToken
   return verifier.verify(token);
 }
 
-/** preHandler: a valid service token carrying `scope`, else 401 (bad token) or 403 (missing scope). */
+/** preHandler: a valid service token carrying `scope`, else 401 (no or bad token) or 403 (missing scope). */
 export function requireServiceScope(verifier: AccessTokenVerifier, scope: string) {
   return async (request: FastifyRequest): Promise<void> => {
     const identity = await verifyServiceToken(request, verifier);
-    if (!identity.subject.startsWith('service:') || !identity.scope.includes(scope)) {
+    if (!identity.subject.startsWith(SERVICE_SUBJECT_PREFIX) || !identity.scope.includes(scope)) {
       throw new HttpProblem(403, 'insufficient-scope', 'Forbidden', {
         detail: `This route requires a service token with scope "${scope}".`,
         headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` },
@@ -33,7 +34,10 @@ export function requireServiceScope(verifier: AccessTokenVerifier, scope: string
   };
 }
 
-/** preHandler: any valid caller — a user token (already verified by the authentication plugin) or a service token. */
+/**
+ * preHandler: any valid caller — a user token (already verified by the authentication plugin, which must
+ * be registered) or a service token.
+ */
 export function requireUserOrService(verifier: AccessTokenVerifier) {
   return async (request: FastifyRequest): Promise<void> => {
     if (request.identity !== null) return;
