@@ -12,6 +12,7 @@ import type { KeyValueStore } from '@scalegram/kv/port';
 import type { IdGenerator } from '@scalegram/relational/id-generator';
 import type { RelationalDatabase } from '@scalegram/relational/port';
 import fp from 'fastify-plugin';
+import type { ServiceClientRegistry } from './clients/service-client-registry.ts';
 import type { PasswordHasher } from './domain/password-hasher.ts';
 import type { KeyRing } from './keys/key-ring.ts';
 import { ACCESS_AUDIENCE, createTokenIssuer } from './keys/token-issuer.ts';
@@ -22,6 +23,7 @@ import { jwksRoute } from './routes/jwks-route.ts';
 import { loginRoute } from './routes/login-route.ts';
 import { passwordRoute } from './routes/password-route.ts';
 import { registerRoute } from './routes/register-route.ts';
+import { serviceTokenRoute } from './routes/service-token-route.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { createSessionService } from './sessions/session-service.ts';
 import type { AuthDatabase } from './store/schema.ts';
@@ -29,6 +31,7 @@ import { createThrottles, type ThrottleLimits } from './throttling/throttles.ts'
 
 export const SERVICE_NAME = 'auth';
 export const SERVICE_VERSION = '0.1.0';
+export const DEFAULT_SERVICE_TOKEN_TTL_SECONDS = 300;
 
 export interface AuthSettings {
   issuer: string;
@@ -36,6 +39,10 @@ export interface AuthSettings {
   refreshTtlSeconds: number;
   limits: ThrottleLimits;
   userService: { baseUrl: string; timeoutMs: number; maxAttempts?: number };
+  /** Registered clients of the client-credentials grant; absent or empty: every token request is refused. */
+  serviceClients?: ServiceClientRegistry;
+  /** Lifetime of those clients' service tokens. Default 300. */
+  serviceTokenTtlSeconds?: number;
   /** 0 disables the background loop (tests run `app.registrations.recoverStale()` themselves). */
   recoveryIntervalMs: number;
   recoveryStaleAfterMs: number;
@@ -135,6 +142,11 @@ export function buildAuthApp(deps: AuthDependencies): App {
         scope.register(loginRoute, { database, passwords, sessions, users, throttles });
         scope.register(sessionRoutes, { sessions });
         scope.register(passwordRoute, { database, passwords, throttles });
+        scope.register(serviceTokenRoute, {
+          clients: settings.serviceClients ?? new Map(),
+          tokens,
+          ttlSeconds: settings.serviceTokenTtlSeconds ?? DEFAULT_SERVICE_TOKEN_TTL_SECONDS,
+        });
       },
       { name: 'auth-service' },
     ),

@@ -4,6 +4,7 @@
 import { BaseConfig, ConfigError, loadConfig } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 import type { AuthSettings } from './app.ts';
+import { parseServiceClients, ServiceClientsError } from './clients/service-client-registry.ts';
 
 export const AuthConfigSchema = Type.Object({
   ...BaseConfig,
@@ -33,6 +34,14 @@ export const AuthConfigSchema = Type.Object({
   /** How often the registration recovery loop runs, and how old an unfinished registration must be. */
   RECOVERY_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
   RECOVERY_STALE_AFTER_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
+  /**
+   * Registered clients of the client-credentials grant (POST /internal/service-tokens), a JSON object
+   * from a Secret: {"search": {"secretSha256": "<64 hex>", "scopes": ["posts:read"]}}. Absent: no client
+   * can get a token. Generate an entry with `pnpm --filter @scalegram/auth-service new-service-client`.
+   */
+  SERVICE_CLIENTS: Type.Optional(Type.String({ minLength: 2 })),
+  /** Lifetime of the service tokens issued to those clients. */
+  SERVICE_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 300 }),
   /** Fastify trustProxy (`true`, or the gateway's addresses/CIDRs, comma-separated) so the client address is the real one. */
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
 });
@@ -41,9 +50,17 @@ export type AuthConfig = Static<typeof AuthConfigSchema>;
 
 export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const config = loadConfig(AuthConfigSchema, env);
+  const problems: string[] = [];
   if (config.AUTH_SIGNING_KEYS === undefined && config.AUTH_KEYS_FILE === undefined) {
-    throw new ConfigError(['AUTH_SIGNING_KEYS (production) or AUTH_KEYS_FILE (development) must be set']);
+    problems.push('AUTH_SIGNING_KEYS (production) or AUTH_KEYS_FILE (development) must be set');
   }
+  try {
+    parseServiceClients(config.SERVICE_CLIENTS);
+  } catch (error) {
+    if (!(error instanceof ServiceClientsError)) throw error;
+    problems.push(error.message);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
@@ -70,6 +87,8 @@ export function settingsFromConfig(config: AuthConfig): AuthSettings {
       },
     },
     userService: { baseUrl: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS },
+    serviceClients: parseServiceClients(config.SERVICE_CLIENTS),
+    serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
     recoveryIntervalMs: config.RECOVERY_INTERVAL_MS,
     recoveryStaleAfterMs: config.RECOVERY_STALE_AFTER_MS,
     trustProxy: trustProxyOf(config.TRUST_PROXY),

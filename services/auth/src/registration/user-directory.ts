@@ -1,11 +1,10 @@
 // The user service, as the auth service needs it: create and delete a profile (the registration
 // saga and its compensation, on internal routes with a service token) and read one (login answers
 // with the user's profile, read with the user's own fresh access token).
+import { USERS_WRITE_SCOPE } from '@scalegram/contracts/service-tokens';
 import type { UserProfile } from '@scalegram/contracts/users';
 import type { ServiceClient } from '@scalegram/kit/service-client';
 import type { TokenIssuer } from '../keys/token-issuer.ts';
-
-export const USERS_WRITE_SCOPE = 'users:write';
 
 export interface UserDirectory {
   /** PUT /internal/users/:id — idempotent, so the client may retry it after a timeout. */
