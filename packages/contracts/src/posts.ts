@@ -76,3 +76,22 @@ export type LikedPostsRequest = Type.Static<typeof LikedPostsRequest>;
 /** The subset of the asked ids the caller has liked, in the order asked. */
 export const LikedPostsResponse = Type.Object({ ids: Type.Array(Id) });
 export type LikedPostsResponse = Type.Static<typeof LikedPostsResponse>;
+
+/**
+ * Internal: every post, in ascending id order across all shards, for re-indexing (`GET /internal/posts`,
+ * a service token with scope `posts:read`). Keyset pagination: pass the last page's `nextAfter` as `after`;
+ * `nextAfter` is null on the last page.
+ */
+export const MAX_POST_LISTING_LIMIT = 500;
+export const PostListingQuery = Type.Object(
+  {
+    after: Type.Optional(Id),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_POST_LISTING_LIMIT, default: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type PostListingQuery = Type.Static<typeof PostListingQuery>;
+export const PostListingResponse = Type.Object({
+  items: Type.Array(Type.Ref('Post')),
+  nextAfter: Type.Union([Id, Type.Null()]),
+});
