@@ -3,6 +3,11 @@
 // security headers → token verification (sets request.identity) → rate limit (keyed by that identity)
 // → the forwarding route (which demands a token where the table says so).
 
+import { HydratedFeedPage, HydratedPost } from '@scalegram/contracts/feed';
+import { Media } from '@scalegram/contracts/media';
+import { Post } from '@scalegram/contracts/posts';
+import { HydratedSearchHit, HydratedSearchResults } from '@scalegram/contracts/search';
+import { UserSummary } from '@scalegram/contracts/users';
 import type { AccessTokenVerifier } from '@scalegram/kit/access-token';
 import { type App, type AppOptions, createApp } from '@scalegram/kit/app';
 import { authenticationPlugin } from '@scalegram/kit/authentication';
@@ -13,7 +18,9 @@ import { createRouteTable, DEFAULT_ROUTE_TABLE, type RouteEntry } from './domain
 import { edgeSecurityPlugin } from './plugins/edge-security.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { feedRoutes } from './routes/feed-routes.ts';
 import { proxyRoutes } from './routes/proxy.ts';
+import { searchRoutes } from './routes/search-routes.ts';
 import { createUpstreamClients, type UpstreamPolicy, type UpstreamSettings } from './upstreams.ts';
 
 export const GATEWAY_VERSION = '0.1.0';
@@ -69,6 +76,18 @@ export function buildGatewayApp(deps: GatewayDeps): App {
   // The public API is JSON only. Fastify also parses text/plain by default; the service client would
   // re-encode such a body as a JSON string, so refuse it with 415 instead.
   app.removeContentTypeParser('text/plain');
+  // The composed routes' shapes (contracts), referenced by name from their schemas and the document.
+  for (const schema of [
+    Post,
+    UserSummary,
+    Media,
+    HydratedPost,
+    HydratedFeedPage,
+    HydratedSearchHit,
+    HydratedSearchResults,
+  ]) {
+    app.addSchema(schema);
+  }
 
   app.register(edgeSecurityPlugin, { corsOrigins: deps.corsOrigins });
   app.register(authenticationPlugin, { verifier: deps.verifier });
@@ -103,6 +122,16 @@ export function buildGatewayApp(deps: GatewayDeps): App {
       await Promise.all([...clients.values()].map((client) => client.close()));
     });
     await scope.register(docsRoutes, { aggregator });
+    // Composed routes (backend-for-frontend), each where the upstreams it needs are configured. They are
+    // Fastify routes of their own, so they win over the forwarding route's catch-all.
+    const [post, user] = [clients.get('post'), clients.get('user')];
+    const feed = clients.get('feed');
+    const search = clients.get('search');
+    if (post && user) {
+      const hydration = { post, user, media: clients.get('media') };
+      if (feed) await scope.register(feedRoutes, { feed, hydration });
+      if (search) await scope.register(searchRoutes, { search, hydration });
+    }
     await scope.register(proxyRoutes, { routes, clients });
   });
   return app;
