@@ -71,6 +71,7 @@ async function setup(shardCount: number): Promise<{ app: App; shards: TestShards
       },
     },
     userVerifier: tokens.userVerifier,
+    serviceVerifier: tokens.serviceVerifier,
     logLevel: 'silent',
   });
   await app.ready();

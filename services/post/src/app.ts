@@ -12,6 +12,7 @@ import type { PostContext } from './post-context.ts';
 import { engagementRoutes } from './routes/engagement-routes.ts';
 import { internalAuthorPostsRoutes } from './routes/internal-author-posts-routes.ts';
 import { internalLikedRoutes } from './routes/internal-liked-routes.ts';
+import { internalPostListingRoutes } from './routes/internal-post-listing-routes.ts';
 import { internalPostRoutes } from './routes/internal-post-routes.ts';
 import { postRoutes } from './routes/post-routes.ts';
 import type { PostDatabase } from './store/schema.ts';
@@ -29,6 +30,8 @@ export interface PostAppDeps {
   media: MediaChecker;
   /** Verifies user access tokens (audience `scalegram`). */
   userVerifier: AccessTokenVerifier;
+  /** Verifies service tokens (audience `scalegram-internal`) on the service-only internal routes. */
+  serviceVerifier: AccessTokenVerifier;
   logLevel?: LogLevel;
   logDestination?: AppOptions['logDestination'];
 }
@@ -54,6 +57,7 @@ export function buildPostApp(deps: PostAppDeps): App {
   app.register(postRoutes, { prefix: '/api/v1', context });
   app.register(engagementRoutes, { prefix: '/api/v1', context });
   app.register(internalPostRoutes, { context });
+  app.register(internalPostListingRoutes, { context, serviceVerifier: deps.serviceVerifier });
   app.register(internalAuthorPostsRoutes, { context });
   app.register(internalLikedRoutes, { context });
   return app;

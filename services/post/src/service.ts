@@ -4,6 +4,7 @@
 // Returned not listening: server.ts runs it alone, the embedded runner beside the other services
 // (sharing one in-process bus).
 import { join } from 'node:path';
+import { SERVICE_TOKEN_AUDIENCE } from '@scalegram/contracts/service-tokens';
 import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';
 import { ServiceClient } from '@scalegram/kit/service-client';
@@ -48,6 +49,11 @@ export async function startPostService(config: PostConfig, shared: SharedInfrast
       jwks: config.JWKS_URL,
       issuer: config.AUTH_ISSUER,
       audience: USER_AUDIENCE,
+    }),
+    serviceVerifier: createAccessTokenVerifier({
+      jwks: config.JWKS_URL,
+      issuer: config.AUTH_ISSUER,
+      audience: SERVICE_TOKEN_AUDIENCE,
     }),
     logLevel: config.LOG_LEVEL,
   });

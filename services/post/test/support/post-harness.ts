@@ -37,6 +37,7 @@ export async function startHarness(options: { shards?: number; mediaUrl?: string
     ids: createIdGenerator(),
     media: createMediaChecker(mediaClient),
     userVerifier: tokens.userVerifier,
+    serviceVerifier: tokens.serviceVerifier,
     logLevel: 'silent',
   });
   await app.ready();

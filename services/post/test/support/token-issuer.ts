@@ -1,5 +1,6 @@
 // A stand-in for the auth service's signing side: an Ed25519 key, its JWKS served by a real local
-// Fastify server, and a helper that signs user access tokens exactly as auth does.
+// Fastify server, and helpers that sign user access tokens and service tokens exactly as auth does.
+import { SERVICE_TOKEN_AUDIENCE } from '@scalegram/contracts/service-tokens';
 import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import Fastify from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -10,7 +11,10 @@ export const TEST_ISSUER = 'scalegram-auth-test';
 export interface TokenIssuer {
   jwksUrl: string;
   userToken(userId: string): Promise<string>;
+  /** A client-credentials token as auth issues it: sub `service:<clientId>`, audience scalegram-internal. */
+  serviceToken(clientId: string, scope: string): Promise<string>;
   userVerifier: ReturnType<typeof createAccessTokenVerifier>;
+  serviceVerifier: ReturnType<typeof createAccessTokenVerifier>;
   close(): Promise<void>;
 }
 
@@ -34,7 +38,22 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
         .setJti(crypto.randomUUID())
         .setExpirationTime('10m')
         .sign(privateKey),
+    serviceToken: (clientId, scope) =>
+      new SignJWT({ scope, client_id: clientId })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key-1' })
+        .setSubject(`service:${clientId}`)
+        .setIssuer(TEST_ISSUER)
+        .setAudience(SERVICE_TOKEN_AUDIENCE)
+        .setIssuedAt()
+        .setJti(crypto.randomUUID())
+        .setExpirationTime('5m')
+        .sign(privateKey),
     userVerifier: createAccessTokenVerifier({ jwks: jwksUrl, issuer: TEST_ISSUER, audience: USER_AUDIENCE }),
+    serviceVerifier: createAccessTokenVerifier({
+      jwks: jwksUrl,
+      issuer: TEST_ISSUER,
+      audience: SERVICE_TOKEN_AUDIENCE,
+    }),
     close: () => server.close(),
   };
 }
