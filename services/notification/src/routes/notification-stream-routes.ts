@@ -1,0 +1,80 @@
+// GET /notifications/stream: the caller's notifications as they happen, over Server-Sent Events.
+// The token comes as `Authorization: Bearer` or, for browsers' EventSource (which cannot send headers),
+// as `?access_token=`. Resume: the `Last-Event-ID` header a browser sends on its own when it reconnects,
+// or `?lastEventId=`; the header wins, because a reconnecting EventSource repeats the original URL.
+import { NotificationStreamQuery } from '@scalegram/contracts/notifications';
+import type { Identity } from '@scalegram/kit/access-token';
+import type { App } from '@scalegram/kit/app';
+import { requireIdentity } from '@scalegram/kit/authentication';
+import { HttpProblem } from '@scalegram/kit/http-problem';
+import type { FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { openSseStream } from '../live/sse-stream.ts';
+import type { NotificationContext } from '../notification-context.ts';
+import { AUTHENTICATED_ERRORS } from './route-schemas.ts';
+import { assertStorableIds } from './storable-id.ts';
+
+const StreamHeaders = Type.Object({
+  'last-event-id': Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,18})$' })),
+});
+
+async function streamIdentity(
+  request: FastifyRequest<{ Querystring: NotificationStreamQuery }>,
+  context: NotificationContext,
+): Promise<Identity> {
+  const queryToken = request.query.access_token;
+  if (request.headers.authorization === undefined && queryToken !== undefined) {
+    return context.userVerifier.verify(queryToken);
+  }
+  return requireIdentity(request);
+}
+
+export async function notificationStreamRoutes(app: App, { context }: { context: NotificationContext }): Promise<void> {
+  app.get(
+    '/notifications/stream',
+    {
+      schema: {
+        summary:
+          'Server-Sent Events: `id: <seq>`, `event: notification`, `data: <Notification>` as they happen; `: ping` heartbeats; resumes after Last-Event-ID',
+        tags: ['notifications'],
+        querystring: NotificationStreamQuery,
+        headers: StreamHeaders,
+        response: {
+          200: Type.String({ description: 'text/event-stream, open until the client leaves or the token expires' }),
+          ...AUTHENTICATED_ERRORS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const identity = await streamIdentity(request, context);
+      if (identity.userId === undefined) {
+        throw new HttpProblem(403, 'user-token-required', 'Forbidden', {
+          detail: 'This route acts on behalf of a user.',
+        });
+      }
+      const lastEventId = request.headers['last-event-id'] ?? request.query.lastEventId;
+      if (lastEventId !== undefined) assertStorableIds({ '/headers/last-event-id': lastEventId });
+
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (typeof value === 'string') headers[name] = value;
+      }
+      const stream = await openSseStream({
+        database: context.database,
+        hub: context.hub,
+        userId: identity.userId,
+        lastEventId,
+        heartbeatMs: context.heartbeatMs,
+        retryMs: context.retryMs,
+        closeAt: identity.expiresAt,
+        response: reply.raw,
+        headers,
+        logger: request.log,
+        onOpen: () => reply.hijack(),
+      });
+      context.streams.add(stream);
+      stream.closed.then(() => context.streams.delete(stream));
+      return reply;
+    },
+  );
+}
