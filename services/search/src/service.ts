@@ -1,0 +1,67 @@
+// The search service assembled from its configuration: the vector index (Qdrant per QDRANT_URL, else the
+// embedded index), the embedder, the live alias and tombstones (created on first start), the app, and the
+// consumer that keeps the index in step with the POSTS stream — every opened resource released by the
+// app's onClose hooks in the reverse order. Returned not listening: server.ts runs it alone, the embedded
+// runner beside the other services (sharing one in-process bus).
+import { join } from 'node:path';
+import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
+import type { App } from '@scalegram/kit/app';
+import { openBus } from '@scalegram/queue/open-bus';
+import type { MessageBus } from '@scalegram/queue/port';
+import { buildSearchApp } from './app.ts';
+import { type SearchConfig, USER_AUDIENCE } from './config.ts';
+import { startPostIndexConsumer } from './events/post-index-consumer.ts';
+import type { SearchContext } from './search-context.ts';
+import { indexNames } from './store/index-names.ts';
+import { openEmbedder, openVectorIndex } from './store/open-adapters.ts';
+import { openPostIndex } from './store/open-post-index.ts';
+
+export interface SharedInfrastructure {
+  /** A bus owned by the caller (the embedded runner's single in-process bus); not closed here. */
+  bus?: MessageBus;
+}
+
+export async function startSearchService(config: SearchConfig, shared: SharedInfrastructure = {}): Promise<App> {
+  const index = await openVectorIndex(config);
+  const { embedder, close: closeEmbedder } = openEmbedder(config);
+  const context: SearchContext = {
+    index,
+    embedder,
+    names: indexNames(config.SEARCH_COLLECTION),
+    minScore: config.SEARCH_MIN_SCORE,
+  };
+  try {
+    await openPostIndex(index, embedder, context.names);
+  } catch (error) {
+    await index.close();
+    await closeEmbedder();
+    throw error;
+  }
+  const embeddedBus = config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'search-bus');
+  const bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'search', dataDir: embeddedBus }));
+
+  const app = buildSearchApp({
+    context,
+    userVerifier: createAccessTokenVerifier({
+      jwks: config.JWKS_URL,
+      issuer: config.AUTH_ISSUER,
+      audience: USER_AUDIENCE,
+    }),
+    logLevel: config.LOG_LEVEL,
+  });
+
+  // onClose hooks run in reverse registration order: the consumer stops (finishing its event) first,
+  // then the bus, the embedder and the index close.
+  app.addHook('onClose', () => index.close());
+  app.addHook('onClose', () => closeEmbedder());
+  if (shared.bus === undefined) app.addHook('onClose', () => bus.close());
+  const consumer = await startPostIndexConsumer({
+    context,
+    bus,
+    stream: { name: config.POSTS_STREAM_NAME, subjectPrefix: config.POSTS_SUBJECT_PREFIX },
+    durable: config.SEARCH_DURABLE,
+    logger: app.log,
+  });
+  app.addHook('onClose', () => consumer.stop());
+  return app;
+}
