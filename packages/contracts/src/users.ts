@@ -67,3 +67,20 @@ export const CreateUserRequest = Type.Object(
   { username: Username, displayName: Type.Optional(DisplayName) },
   { additionalProperties: false },
 );
+
+/**
+ * User search (`GET /api/v1/search/users`, served by the user service): prefix match on the username or
+ * the display name, case-insensitive; exact username first, then username prefixes, then display-name
+ * prefixes. A leading `@` is ignored. Control characters are refused.
+ */
+export const MAX_USER_SEARCH_LIMIT = 50;
+export const UserSearchQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\x00-\\x1F\\x7F]+$' }),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_USER_SEARCH_LIMIT, default: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type UserSearchQuery = Type.Static<typeof UserSearchQuery>;
+export const UserSearchResponse = Type.Object({ items: Type.Array(UserSummary) });
+export type UserSearchResponse = Type.Static<typeof UserSearchResponse>;
