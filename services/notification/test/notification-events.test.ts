@@ -120,7 +120,7 @@ describe('redelivery', () => {
 
   it('concurrent deliveries of different events to one user get distinct, gapless seqs', async () => {
     const author = newId();
-    const events = Array.from({ length: 12 }, (_, n) => like(newId(), author, newId()));
+    const events = Array.from({ length: 12 }, () => like(newId(), author, newId()));
     await Promise.all(events.map((event) => process(event)));
     const changes = await changesAfter(db.database, author, '0', 100);
     expect(changes.map((change) => Number(change.seq))).toEqual(Array.from({ length: 12 }, (_, n) => n + 1));

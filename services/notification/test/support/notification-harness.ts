@@ -22,7 +22,10 @@ export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 let counter = Math.floor(Math.random() * 50_000);
 /** A fresh 64-bit id (18 digits: milliseconds and a counter), unique within a run. */
-export const newId = (): string => `${Date.now()}${String((counter += 1) % 100_000).padStart(5, '0')}`;
+export function newId(): string {
+  counter += 1;
+  return `${Date.now()}${String(counter % 100_000).padStart(5, '0')}`;
+}
 
 export interface Replica {
   app: App;
