@@ -28,6 +28,7 @@ export interface NotificationAppDeps {
   userVerifier: AccessTokenVerifier;
   heartbeatMs: number;
   retryMs: number;
+  maxStreamsPerUser: number;
   logLevel?: LogLevel;
   logDestination?: AppOptions['logDestination'];
 }
@@ -50,6 +51,8 @@ export function buildNotificationApp(deps: NotificationAppDeps): App {
     hub: deps.hub,
     userVerifier: deps.userVerifier,
     streams,
+    streamsPerUser: new Map(),
+    maxStreamsPerUser: deps.maxStreamsPerUser,
     heartbeatMs: deps.heartbeatMs,
     retryMs: deps.retryMs,
   };

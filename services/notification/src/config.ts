@@ -17,6 +17,8 @@ export const NotificationConfigSchema = Type.Object({
   AUTH_ISSUER: Type.String({ minLength: 1, default: 'scalegram-auth' }),
   /** A comment line on every open stream this often, so proxies and load balancers keep it open. */
   SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  /** Streams one user may hold open on one replica (tabs, devices); more get 429. */
+  SSE_MAX_STREAMS_PER_USER: Type.Integer({ minimum: 1, default: 10 }),
   /** The `retry:` hint: how long a browser's EventSource waits before reconnecting. */
   SSE_RETRY_MS: Type.Integer({ minimum: 0, default: 3_000 }),
   /** Follows by different people collapse into one unread notification within this window. */

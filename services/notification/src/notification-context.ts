@@ -12,6 +12,9 @@ export interface NotificationContext {
   userVerifier: AccessTokenVerifier;
   /** Every stream open on this replica, ended on shutdown. */
   streams: Set<SseStream>;
+  /** Open streams per user on this replica, and how many one user may have. */
+  streamsPerUser: Map<string, number>;
+  maxStreamsPerUser: number;
   heartbeatMs: number;
   retryMs: number;
 }

@@ -47,6 +47,7 @@ export async function startNotificationService(
     }),
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     retryMs: config.SSE_RETRY_MS,
+    maxStreamsPerUser: config.SSE_MAX_STREAMS_PER_USER,
     logLevel: config.LOG_LEVEL,
   });
 

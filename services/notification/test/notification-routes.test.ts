@@ -38,6 +38,7 @@ beforeAll(async () => {
     userVerifier: tokens.userVerifier,
     heartbeatMs: 15_000,
     retryMs: 1_000,
+    maxStreamsPerUser: 10,
     logLevel: 'silent',
   });
   await app.ready();
@@ -83,6 +84,30 @@ describe('GET /api/v1/notifications', () => {
     expect(forged.json()).toMatchObject({ status: 400, code: 'invalid-cursor' });
     const limit = await app.inject({ url: '/api/v1/notifications?limit=0', headers: bearer(token) });
     expect(limit.json()).toMatchObject({ status: 400, code: 'validation-failed' });
+  });
+});
+
+describe('logs', () => {
+  it('never contain a token passed in the query of the stream', async () => {
+    const lines: string[] = [];
+    const logged = buildNotificationApp({
+      database: db.database,
+      hub,
+      userVerifier: tokens.userVerifier,
+      heartbeatMs: 15_000,
+      retryMs: 1_000,
+      maxStreamsPerUser: 10,
+      logLevel: 'info',
+      logDestination: { write: (line: string) => lines.push(line) },
+    });
+    const token = await tokens.userToken(newId(), { audience: 'someone-else' });
+    const response = await logged.inject({ url: `/api/v1/notifications/stream?lastEventId=3&access_token=${token}` });
+    expect(response.statusCode).toBe(401);
+    await logged.close();
+    const output = lines.join('');
+    expect(output).toContain('access_token=[redacted]');
+    expect(output).toContain('lastEventId=3');
+    expect(output).not.toContain(token);
   });
 });
 

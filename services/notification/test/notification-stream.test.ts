@@ -39,7 +39,7 @@ async function eventuallySeq(userId: string, expected: number): Promise<void> {
 const ids = (client: SseClient) => client.notifications().map((entry) => Number(entry.id));
 
 beforeAll(async () => {
-  h = await startHarness({ replicas: 2, heartbeatMs: 300 });
+  h = await startHarness({ replicas: 2, heartbeatMs: 300, maxStreamsPerUser: 3 });
 });
 
 afterAll(async () => {
@@ -200,6 +200,31 @@ describe('authentication and lifetime', () => {
       headers: { 'last-event-id': 'x1' },
     });
     expect(badResume?.statusCode).toBe(400);
+  });
+
+  it('refuses more streams per user than allowed on one replica, and counts closed ones out', async () => {
+    const author = newId();
+    const held = [];
+    for (let n = 0; n < 3; n += 1) held.push(await stream(0, author));
+    const refused = await h.replicas[0]?.app.inject({
+      url: STREAM,
+      headers: { authorization: `Bearer ${await h.tokens.userToken(author)}` },
+    });
+    expect(refused?.json()).toMatchObject({ status: 429, code: 'too-many-streams' });
+    held[0]?.close();
+    await held[0]?.ended;
+    const deadline = Date.now() + 5_000;
+    let again = await openSse(`${h.replicas[0]?.url}${STREAM}`, {
+      authorization: `Bearer ${await h.tokens.userToken(author)}`,
+    });
+    while (again.status === 429 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      again = await openSse(`${h.replicas[0]?.url}${STREAM}`, {
+        authorization: `Bearer ${await h.tokens.userToken(author)}`,
+      });
+    }
+    open.push(again);
+    expect(again.status).toBe(200);
   });
 
   it('ends the stream when the access token expires, so the client reconnects with a fresh one', async () => {

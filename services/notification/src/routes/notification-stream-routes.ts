@@ -9,14 +9,25 @@ import { requireIdentity } from '@scalegram/kit/authentication';
 import { HttpProblem } from '@scalegram/kit/http-problem';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { openSseStream } from '../live/sse-stream.ts';
+import { openSseStream, type SseStream } from '../live/sse-stream.ts';
 import type { NotificationContext } from '../notification-context.ts';
-import { AUTHENTICATED_ERRORS } from './route-schemas.ts';
+import { AUTHENTICATED_ERRORS, ProblemRef } from './route-schemas.ts';
 import { assertStorableIds } from './storable-id.ts';
 
 const StreamHeaders = Type.Object({
   'last-event-id': Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,18})$' })),
 });
+
+/** The request as logged: like Fastify's default, with a token in the query replaced (logs outlive tokens). */
+function requestWithoutToken(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: request.url.replace(/([?&]access_token=)[^&]*/, '$1[redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
 
 async function streamIdentity(
   request: FastifyRequest<{ Querystring: NotificationStreamQuery }>,
@@ -33,6 +44,7 @@ export async function notificationStreamRoutes(app: App, { context }: { context:
   app.get(
     '/notifications/stream',
     {
+      logSerializers: { req: requestWithoutToken },
       schema: {
         summary:
           'Server-Sent Events: `id: <seq>`, `event: notification`, `data: <Notification>` as they happen; `: ping` heartbeats; resumes after Last-Event-ID',
@@ -42,6 +54,7 @@ export async function notificationStreamRoutes(app: App, { context }: { context:
         response: {
           200: Type.String({ description: 'text/event-stream, open until the client leaves or the token expires' }),
           ...AUTHENTICATED_ERRORS,
+          429: ProblemRef,
         },
       },
     },
@@ -52,28 +65,51 @@ export async function notificationStreamRoutes(app: App, { context }: { context:
           detail: 'This route acts on behalf of a user.',
         });
       }
+      const userId = identity.userId;
       const lastEventId = request.headers['last-event-id'] ?? request.query.lastEventId;
       if (lastEventId !== undefined) assertStorableIds({ '/headers/last-event-id': lastEventId });
+      const held = context.streamsPerUser.get(userId) ?? 0;
+      if (held >= context.maxStreamsPerUser) {
+        throw new HttpProblem(429, 'too-many-streams', 'Too many open streams', {
+          detail: `At most ${context.maxStreamsPerUser} notification streams per user on one replica; close one first.`,
+        });
+      }
 
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(reply.getHeaders())) {
         if (typeof value === 'string') headers[name] = value;
       }
-      const stream = await openSseStream({
-        database: context.database,
-        hub: context.hub,
-        userId: identity.userId,
-        lastEventId,
-        heartbeatMs: context.heartbeatMs,
-        retryMs: context.retryMs,
-        closeAt: identity.expiresAt,
-        response: reply.raw,
-        headers,
-        logger: request.log,
-        onOpen: () => reply.hijack(),
-      });
+      // Counted before the first await, so concurrent requests cannot overshoot the limit.
+      context.streamsPerUser.set(userId, held + 1);
+      const release = () => {
+        const left = (context.streamsPerUser.get(userId) ?? 1) - 1;
+        if (left > 0) context.streamsPerUser.set(userId, left);
+        else context.streamsPerUser.delete(userId);
+      };
+      let stream: SseStream;
+      try {
+        stream = await openSseStream({
+          database: context.database,
+          hub: context.hub,
+          userId,
+          lastEventId,
+          heartbeatMs: context.heartbeatMs,
+          retryMs: context.retryMs,
+          closeAt: identity.expiresAt,
+          response: reply.raw,
+          headers,
+          logger: request.log,
+          onOpen: () => reply.hijack(),
+        });
+      } catch (error) {
+        release();
+        throw error;
+      }
       context.streams.add(stream);
-      stream.closed.then(() => context.streams.delete(stream));
+      stream.closed.then(() => {
+        context.streams.delete(stream);
+        release();
+      });
       return reply;
     },
   );

@@ -51,6 +51,7 @@ export interface HarnessOptions {
   heartbeatMs?: number;
   followWindowMs?: number;
   mentionGraceMs?: number;
+  maxStreamsPerUser?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -77,6 +78,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       userVerifier: tokens.userVerifier,
       heartbeatMs: options.heartbeatMs ?? 15_000,
       retryMs: 500,
+      maxStreamsPerUser: options.maxStreamsPerUser ?? 10,
       logLevel: 'silent',
     });
     const consumer = await startNotificationConsumer({
