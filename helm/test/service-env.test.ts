@@ -1,0 +1,122 @@
+// The chart gives every deployable exactly the environment its config schema asks for: every required
+// variable (no default) is set, no variable the schema does not know is set, and the whole environment
+// passes the service's own loader (the values of chart-generated Secrets are read from the render;
+// those of existing Secrets are stand-ins). The services are found under services/* at test time, so
+// a service that lands later is checked as soon as the chart deploys it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { type K8sObject, ofKind, PROFILES, REPOSITORY, render } from './support/helm.ts';
+
+interface ConfigSchema {
+  properties: Record<string, { default?: unknown }>;
+  required?: string[];
+}
+
+interface ConfigModule {
+  schema: ConfigSchema;
+  load: (env: NodeJS.ProcessEnv) => unknown;
+}
+
+const SERVICES = join(REPOSITORY, 'services');
+const serviceDirectories = readdirSync(SERVICES).filter((name) => existsSync(join(SERVICES, name, 'package.json')));
+
+/** The services/ directory of a chart deployable: its own, or the API's for a `-worker` sharing the image. */
+function directoryOf(deployable: string): string | undefined {
+  if (serviceDirectories.includes(deployable)) return deployable;
+  const base = deployable.replace(/-worker$/, '');
+  return serviceDirectories.includes(base) ? base : undefined;
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_match, _dash, letter: string) => letter.toUpperCase());
+}
+
+async function configModuleOf(deployable: string): Promise<ConfigModule> {
+  const directory = directoryOf(deployable);
+  if (directory === undefined) throw new Error(`no services/ directory for ${deployable}`);
+  const { name } = JSON.parse(readFileSync(join(SERVICES, directory, 'package.json'), 'utf8')) as { name: string };
+  const module = (await import(`${name}/config`)) as Record<string, unknown>;
+  // feed-worker → FeedWorkerConfigSchema when the package has one, else the package's own schema.
+  const own = pascal(deployable);
+  const shared = pascal(directory);
+  const schema = (module[`${own}ConfigSchema`] ?? module[`${shared}ConfigSchema`]) as ConfigSchema | undefined;
+  const load = (module[`load${own}Config`] ?? module[`load${shared}Config`]) as ConfigModule['load'] | undefined;
+  if (schema === undefined || load === undefined) {
+    throw new Error(`${name}/config exports neither ${own}ConfigSchema/load${own}Config nor ${shared}ConfigSchema`);
+  }
+  return { schema, load };
+}
+
+/** The environment a Deployment's container gets: its ConfigMap, then its env entries. */
+function environmentOf(objects: readonly K8sObject[], deployment: K8sObject): Map<string, string> {
+  const container = deployment.spec.template.spec.containers[0];
+  const env = new Map<string, string>();
+  for (const source of container.envFrom ?? []) {
+    const map = ofKind(objects, 'ConfigMap').find((candidate) => candidate.metadata.name === source.configMapRef?.name);
+    expect(map).toBeDefined();
+    for (const [key, value] of Object.entries(map?.data ?? {})) env.set(key, String(value));
+  }
+  for (const entry of container.env ?? []) {
+    if (entry.value !== undefined) {
+      env.set(entry.name, String(entry.value));
+      continue;
+    }
+    const ref = entry.valueFrom?.secretKeyRef;
+    expect({ variable: entry.name, fromSecret: ref !== undefined }).toEqual({ variable: entry.name, fromSecret: true });
+    const secret = ofKind(objects, 'Secret').find((candidate) => candidate.metadata.name === ref.name);
+    // A Secret the operator creates: stand in with a value of a plausible shape.
+    const standIn = entry.name.endsWith('_URL') ? 'redis://stand-in:6379' : `stand-in-${'x'.repeat(40)}`;
+    env.set(entry.name, secret?.stringData?.[ref.key] ?? standIn);
+  }
+  return env;
+}
+
+test('the chart deploys every service that has a Dockerfile', () => {
+  const deployed = new Set(
+    ofKind(render('default'), 'Deployment').map((d) => d.metadata.labels?.['app.kubernetes.io/name']),
+  );
+  const withImage = serviceDirectories.filter((name) => existsSync(join(SERVICES, name, 'Dockerfile')));
+  expect(withImage.filter((name) => !deployed.has(name))).toEqual([]);
+});
+
+describe.each(PROFILES)('the %s profile', (profile) => {
+  const objects = render(profile);
+  const deployments = ofKind(objects, 'Deployment');
+
+  test.each(
+    deployments.map((deployment): [string, K8sObject] => [
+      deployment.metadata.labels?.['app.kubernetes.io/name'] ?? '',
+      deployment,
+    ]),
+  )(
+    '%s gets every variable its schema requires and none it does not know, and its loader accepts them',
+    async (name, deployment) => {
+      const { schema, load } = await configModuleOf(name);
+      const env = environmentOf(objects, deployment);
+      const known = Object.keys(schema.properties);
+      expect([...env.keys()].filter((key) => !known.includes(key))).toEqual([]);
+      const required = (schema.required ?? []).filter((key) => schema.properties[key]?.default === undefined);
+      expect(required.filter((key) => !env.has(key))).toEqual([]);
+      expect(() => load(Object.fromEntries(env))).not.toThrow();
+      // The container listens where the chart's probes and Service look.
+      expect(env.get('PORT')).toBe('3000');
+    },
+  );
+
+  test('each migration Job gets the same variables as its service', () => {
+    for (const job of ofKind(objects, 'Job')) {
+      const service = job.metadata.labels?.['app.kubernetes.io/name']?.replace(/-migrations$/, '');
+      const deployment = deployments.find((d) => d.metadata.labels?.['app.kubernetes.io/name'] === service);
+      expect(deployment).toBeDefined();
+      const fromService = environmentOf(objects, deployment!);
+      const fromJob = new Map<string, string>();
+      for (const entry of job.spec.template.spec.containers[0].env)
+        fromJob.set(entry.name, JSON.stringify(entry.value ?? entry.valueFrom));
+      const ignored = ['PORT', 'SHUTDOWN_TIMEOUT_MS'];
+      expect([...fromJob.keys()].sort()).toEqual(
+        [...fromService.keys()].filter((key) => !ignored.includes(key)).sort(),
+      );
+    }
+  });
+});
