@@ -10,6 +10,7 @@ import type { RelationalDatabase } from '@scalegram/relational/port';
 import { followRoutes } from './routes/follow-routes.ts';
 import { internalUserRoutes } from './routes/internal-user-routes.ts';
 import { profileRoutes } from './routes/profile-routes.ts';
+import { userSearchRoutes } from './routes/user-search-routes.ts';
 import { createProfileCache } from './store/profile-cache.ts';
 import type { UserDatabase } from './store/schema.ts';
 import type { UserContext } from './user-context.ts';
@@ -59,6 +60,7 @@ export function buildUserApp(deps: UserAppDeps): App {
   app.register(authenticationPlugin, { verifier: deps.userVerifier });
   app.register(profileRoutes, { prefix: '/api/v1', context });
   app.register(followRoutes, { prefix: '/api/v1', context });
+  app.register(userSearchRoutes, { prefix: '/api/v1', context });
   app.register(internalUserRoutes, { context, serviceVerifier: deps.serviceVerifier });
   return app;
 }
