@@ -49,9 +49,9 @@ export const SearchConfigSchema = Type.Object({
   /** e.g. http://post:3003 */
   POST_SERVICE_URL: Type.Optional(Type.String({ minLength: 1 })),
   POST_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 10_000 }),
-  /** The auth service (client-credentials grant for a `posts:read` service token), e.g. http://auth:3001 */
+  /** The auth service, which grants the `posts:read` service token (client credentials), e.g. http://auth:3001 */
   AUTH_URL: Type.Optional(Type.String({ minLength: 1 })),
-  SERVICE_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  SERVICE_CLIENT_ID: Type.String({ minLength: 1, default: 'search' }),
   SERVICE_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   /** Posts per page read from the post service and embedded together. */
   REINDEX_PAGE_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
@@ -69,13 +69,18 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
   return config;
 }
 
-export type ReindexConfig = SearchConfig & { POST_SERVICE_URL: string };
+export type ReindexConfig = SearchConfig & {
+  POST_SERVICE_URL: string;
+  AUTH_URL: string;
+  SERVICE_CLIENT_SECRET: string;
+};
 
 /** The service's configuration plus what the re-index needs to read every post. */
 export function loadReindexConfig(env: NodeJS.ProcessEnv = process.env): ReindexConfig {
   const config = loadSearchConfig(env);
-  if (config.POST_SERVICE_URL === undefined) {
-    throw new ConfigError(['POST_SERVICE_URL is required by the re-index']);
-  }
+  const problems = (['POST_SERVICE_URL', 'AUTH_URL', 'SERVICE_CLIENT_SECRET'] as const)
+    .filter((name) => config[name] === undefined)
+    .map((name) => `${name} is required by the re-index`);
+  if (problems.length > 0) throw new ConfigError(problems);
   return config as ReindexConfig;
 }
