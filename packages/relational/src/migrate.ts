@@ -33,6 +33,9 @@ export async function migrate<DB>(
 ): Promise<string[]> {
   const migrator = new Migrator({
     db: database.db,
+    // In a shared engine, each tenant records its migrations in its own schema: unqualified, Kysely
+    // would find another tenant's kysely_migration table and skip creating its own.
+    ...(database.schema === undefined ? {} : { migrationTableSchema: database.schema }),
     provider: new SqlFileMigrationProvider(folder, options.extra),
   });
   const { error, results = [] } = await migrator.migrateToLatest();

@@ -4,21 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely, type PGlite as KyselyPGlite, PGliteDialect, type PGliteQueryResults, sql } from 'kysely';
 import { instrumentDialect, type QueryCounter } from './instrumented-dialect.ts';
+import { queryLikeNodePostgres } from './pglite-query.ts';
 import type { PgliteDatabaseOptions, RelationalDatabase } from './port.ts';
-
-type Queryable = Pick<PGlite, 'query' | 'exec'>;
-type Rows = Awaited<ReturnType<PGlite['query']>>;
-
-// Kysely's PGlite driver sends every statement with PGlite's `query`, i.e. the extended protocol,
-// which accepts one statement only. node-postgres uses the simple protocol whenever a query has no
-// parameters, which is what lets a migration file hold many statements. Route parameterless
-// statements through `exec` (the simple protocol) so both adapters accept the same SQL.
-async function queryLikeNodePostgres(target: Queryable, text: string, params?: unknown[]): Promise<Rows> {
-  if (params !== undefined && params.length > 0) return target.query(text, params, { rowMode: 'object' });
-  const results = await target.exec(text, { rowMode: 'object' });
-  const last = results.at(-1);
-  return last ?? { rows: [], fields: [], affectedRows: 0 };
-}
 
 // The object Kysely's PGliteDialect drives: PGlite itself, with `query` re-routed as above, both
 // outside and inside transactions.

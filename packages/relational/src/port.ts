@@ -7,6 +7,8 @@ import type { Kysely, Transaction } from 'kysely';
 export interface RelationalDatabase<DB> {
   /** Human-readable label (database name or "pglite:memory"), used in logs, errors and metrics. */
   readonly name: string;
+  /** Set when the database is one schema of a shared engine (the embedded runner's PGlite). */
+  readonly schema?: string;
   /** The type-safe query builder. Every query goes through the adapter's error mapping. */
   readonly db: Kysely<DB>;
   /**
