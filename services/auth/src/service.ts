@@ -8,6 +8,7 @@ import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
 import { migrate } from '@scalegram/relational/migrate';
 import { openDatabase } from '@scalegram/relational/open-database';
+import type { PgliteEngine } from '@scalegram/relational/pglite-engine';
 import { buildAuthApp } from './app.ts';
 import { type AuthConfig, settingsFromConfig } from './config.ts';
 import { createPasswordHasher } from './domain/password-hasher.ts';
@@ -16,10 +17,12 @@ import { resolveKeyRing } from './keys/key-ring-source.ts';
 import { MIGRATIONS_DIR } from './migrations-dir.ts';
 import type { AuthDatabase } from './store/schema.ts';
 
-/** Auth uses no message bus; the parameter keeps the start functions of all services alike. */
-export type SharedInfrastructure = Record<string, never>;
+export interface SharedInfrastructure {
+  /** The embedded runner's shared PGlite engine: without a database URL, this service's schema in it. */
+  pglite?: PgliteEngine;
+}
 
-export async function startAuthService(config: AuthConfig, _shared: SharedInfrastructure = {}): Promise<App> {
+export async function startAuthService(config: AuthConfig, shared: SharedInfrastructure = {}): Promise<App> {
   const keyRing = await loadKeyRing(
     await resolveKeyRing({ signingKeys: config.AUTH_SIGNING_KEYS, keysFile: config.AUTH_KEYS_FILE }),
     config.ACCESS_TOKEN_TTL_SECONDS,
@@ -28,6 +31,7 @@ export async function startAuthService(config: AuthConfig, _shared: SharedInfras
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'auth-pglite'),
     applicationName: 'auth',
+    engine: shared.pglite && { engine: shared.pglite, schema: 'auth' },
   });
   await migrate(database, MIGRATIONS_DIR);
   const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: 'auth:' });

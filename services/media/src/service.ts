@@ -9,6 +9,7 @@ import type { App } from '@scalegram/kit/app';
 import { openBus } from '@scalegram/queue/open-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import { openDatabase } from '@scalegram/relational/open-database';
+import type { PgliteEngine } from '@scalegram/relational/pglite-engine';
 import { buildMediaApp } from './app.ts';
 import { type MediaConfig, SERVICE_AUDIENCE, USER_AUDIENCE } from './config.ts';
 import { startMediaEventRelay } from './events/media-event-relay.ts';
@@ -20,12 +21,18 @@ import type { MediaDatabase } from './store/schema.ts';
 export interface SharedInfrastructure {
   /** A bus owned by the caller (the embedded runner's single in-process bus); not closed here. */
   bus?: MessageBus;
+  /** The embedded runner's shared PGlite engine: without a database URL, this service's schema in it. */
+  pglite?: PgliteEngine;
 }
 
 export async function startMediaService(config: MediaConfig, shared: SharedInfrastructure = {}): Promise<App> {
   const embeddedDir = (name: string) => (config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, name));
 
-  const database = await openDatabase<MediaDatabase>({ url: config.DATABASE_URL, dataDir: embeddedDir('media-db') });
+  const database = await openDatabase<MediaDatabase>({
+    url: config.DATABASE_URL,
+    dataDir: embeddedDir('media-db'),
+    engine: shared.pglite && { engine: shared.pglite, schema: 'media' },
+  });
   const bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'media', dataDir: embeddedDir('media-bus') }));
   const files = await openFileStore(config);
   await migrateMediaDatabase(database);

@@ -11,6 +11,7 @@ import { ServiceClient } from '@scalegram/kit/service-client';
 import { openBus } from '@scalegram/queue/open-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
+import type { PgliteEngine } from '@scalegram/relational/pglite-engine';
 import { closeAll } from '@scalegram/relational/sharded-postgres';
 import { buildPostApp } from './app.ts';
 import { type PostConfig, shardUrls, USER_AUDIENCE } from './config.ts';
@@ -23,6 +24,8 @@ import { openPostShards } from './store/open-post-shards.ts';
 export interface SharedInfrastructure {
   /** A bus owned by the caller (the embedded runner's single in-process bus); not closed here. */
   bus?: MessageBus;
+  /** The embedded runner's shared PGlite engine: without a database URL, this service's schema in it. */
+  pglite?: PgliteEngine;
 }
 
 export async function startPostService(config: PostConfig, shared: SharedInfrastructure = {}): Promise<App> {
@@ -32,6 +35,7 @@ export async function startPostService(config: PostConfig, shared: SharedInfrast
     urls: shardUrls(config),
     poolMax: config.POST_DATABASE_POOL_MAX,
     dataDir: embeddedDir('post-db'),
+    engine: shared.pglite,
   });
   const bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'post', dataDir: embeddedDir('post-bus') }));
   await migratePostShards(router);

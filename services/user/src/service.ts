@@ -9,6 +9,7 @@ import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { openBus } from '@scalegram/queue/open-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import { openDatabase } from '@scalegram/relational/open-database';
+import type { PgliteEngine } from '@scalegram/relational/pglite-engine';
 import { buildUserApp } from './app.ts';
 import { SERVICE_AUDIENCE, USER_AUDIENCE, type UserConfig } from './config.ts';
 import { startPostCountConsumer } from './events/post-count-consumer.ts';
@@ -19,12 +20,18 @@ import type { UserDatabase } from './store/schema.ts';
 export interface SharedInfrastructure {
   /** A bus owned by the caller (the embedded runner's single in-process bus); not closed here. */
   bus?: MessageBus;
+  /** The embedded runner's shared PGlite engine: without a database URL, this service's schema in it. */
+  pglite?: PgliteEngine;
 }
 
 export async function startUserService(config: UserConfig, shared: SharedInfrastructure = {}): Promise<App> {
   const embeddedDir = (name: string) => (config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, name));
 
-  const database = await openDatabase<UserDatabase>({ url: config.DATABASE_URL, dataDir: embeddedDir('user-db') });
+  const database = await openDatabase<UserDatabase>({
+    url: config.DATABASE_URL,
+    dataDir: embeddedDir('user-db'),
+    engine: shared.pglite && { engine: shared.pglite, schema: 'user' },
+  });
   const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.KV_KEY_PREFIX });
   const bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'user', dataDir: embeddedDir('user-bus') }));
   await migrateUserDatabase(database);
