@@ -78,4 +78,6 @@ log(`runtime: Node ${versionOf(node)}, pnpm ${versionOf(toolsPnpm)}`);
 const install = run(toolsPnpm, ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only'], env);
 if (install !== 0) process.exit(install);
 
-process.exit(run(toolsPnpm, tasks[task], env));
+// `npm start -- --fresh` hands its options on to the task.
+const extra = process.argv.slice(3);
+process.exit(run(toolsPnpm, extra.length > 0 ? [...tasks[task], '--', ...extra] : tasks[task], env));

@@ -1,0 +1,121 @@
+// `npm start -- [options]`: parsed and validated here (pure), so a typo is a clear message, not a
+// half-started system.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORTS, DEPLOYABLES, type Deployable } from './system-plan.ts';
+
+export interface StartOptions {
+  mode: 'embedded' | 'local';
+  dataDir: string;
+  fresh: boolean;
+  seed: boolean;
+  host: string;
+  gatewayPort: number;
+  logLevel: string;
+  rateLimit: boolean;
+  replicas: Partial<Record<Deployable, number>>;
+  postShards: number;
+  postgresUrl: string;
+  redisUrl: string;
+  natsUrl: string;
+  help: boolean;
+}
+
+export const USAGE = `Usage: npm start -- [options]
+
+  --mode embedded|local   embedded (default): one process, no servers needed.
+                          local: one process per service against PostgreSQL, Redis and NATS
+                          (DATABASE_URL, REDIS_URL, NATS_URL; S3_ENDPOINT and QDRANT_URL when set).
+  --data-dir <dir>        where data is kept (default: .scalegram-data in the repository)
+  --fresh                 delete the data directory first (local mode: also drop its databases)
+  --no-seed               do not seed the demo data on first start
+  --port <n>              the gateway's port (default 8080)
+  --host <addr>           bind address (default 127.0.0.1; 0.0.0.0 to reach it from elsewhere)
+  --log-level <level>     trace|debug|info|warn|error|fatal (default: warn embedded, info local)
+  --no-rate-limit         turn the gateway's per-user rate limit off (load tests)
+  --replicas <d>=<n>      local mode: run n replicas of a deployable, e.g. --replicas feed-worker=2
+                          (repeatable; deployables: ${DEPLOYABLES.join(', ')})
+  --post-shards <n>       local mode: number of physical post databases (default 2)
+  -h, --help              this text
+`;
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function positiveInteger(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > max) throw new UsageError(`${what} must be an integer from 1 to ${max}`);
+  return n;
+}
+
+export function parseStartOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  repositoryRoot: string,
+): StartOptions {
+  let parsed: ReturnType<typeof parseArgsStrict>;
+  try {
+    parsed = parseArgsStrict(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  const mode = values.mode ?? 'embedded';
+  if (mode !== 'embedded' && mode !== 'local') throw new UsageError('--mode must be "embedded" or "local"');
+  const logLevel = values['log-level'] ?? (mode === 'embedded' ? 'warn' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const replicas: Partial<Record<Deployable, number>> = {};
+  for (const entry of values.replicas ?? []) {
+    const match = /^([a-z-]+)=(\d+)$/.exec(entry);
+    if (!match || !(DEPLOYABLES as readonly string[]).includes(match[1] as string)) {
+      throw new UsageError(`--replicas expects <deployable>=<n> with a deployable from: ${DEPLOYABLES.join(', ')}`);
+    }
+    replicas[match[1] as Deployable] = positiveInteger(match[2] as string, '--replicas count', 9);
+  }
+  if (mode === 'embedded' && Object.keys(replicas).length > 0) {
+    throw new UsageError('--replicas needs --mode local (the embedded mode runs one of each in one process)');
+  }
+  if (replicas.gateway !== undefined && replicas.gateway > 1) throw new UsageError('the gateway runs as one replica');
+
+  return {
+    mode,
+    dataDir: resolve(repositoryRoot, values['data-dir'] ?? '.scalegram-data'),
+    fresh: values.fresh ?? false,
+    seed: !(values['no-seed'] ?? false),
+    host: values.host ?? '127.0.0.1',
+    gatewayPort: values.port === undefined ? DEFAULT_PORTS.gateway : positiveInteger(values.port, '--port', 65_535),
+    logLevel,
+    rateLimit: !(values['no-rate-limit'] ?? false),
+    replicas,
+    postShards: values['post-shards'] === undefined ? 2 : positiveInteger(values['post-shards'], '--post-shards', 16),
+    postgresUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    help: values.help ?? false,
+  };
+}
+
+function parseArgsStrict(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      mode: { type: 'string' },
+      'data-dir': { type: 'string' },
+      fresh: { type: 'boolean' },
+      'no-seed': { type: 'boolean' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'log-level': { type: 'string' },
+      'no-rate-limit': { type: 'boolean' },
+      replicas: { type: 'string', multiple: true },
+      'post-shards': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,105 @@
+// Demo data on first start: the socfb-Reed98 graph (962 users, every friendship a mutual follow, so
+// 37,624 follows), posts (every eighth with a generated image), likes and comments — all through the
+// public API, with a progress bar. The seed state (the load generator's format) is written into the
+// data directory, so a later `npm start` skips seeding and a load run can reuse the seeded users.
+import { join } from 'node:path';
+import { loadEdgeList } from '@scalegram/loadgen/edge-list';
+import { type SeedPhase, seedSocialNetwork } from '@scalegram/loadgen/seed';
+import { readSeedState, SEED_STATE_VERSION, type SeedState, writeSeedState } from '@scalegram/loadgen/seed-state';
+import cliProgress from 'cli-progress';
+
+export const DEMO_PASSWORD = 'scalegram-demo';
+export const DEMO_USERNAME_PREFIX = 'user_';
+export const DEMO_GRAPH = 'reed98';
+
+export interface DemoSeedOptions {
+  gatewayUrl: string;
+  dataDir: string;
+  /** Defaults sized for a laptop: a couple of minutes on two cores. */
+  postsPerUser?: number;
+  imagesEvery?: number;
+  likesPerPost?: number;
+  commentsPerPost?: number;
+  /** Fewer users than the graph (tests); default: the whole graph. */
+  users?: number;
+  progress?: boolean;
+}
+
+export interface DemoSeedOutcome {
+  seeded: boolean;
+  state: SeedState;
+}
+
+export const seedStatePath = (dataDir: string) => join(dataDir, 'seed-state.json');
+
+const PHASE_LABELS: Record<SeedPhase, string> = {
+  users: 'registering users',
+  follows: 'following     ',
+  posts: 'posting       ',
+  likes: 'liking        ',
+  comments: 'commenting    ',
+};
+
+/** Seeds unless a complete seed state already exists in the data directory. */
+export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSeedOutcome> {
+  const path = seedStatePath(options.dataDir);
+  const existing = await readSeedState(path);
+  if (existing?.complete) return { seeded: false, state: existing };
+
+  const graph = await loadEdgeList(undefined, options.users);
+  const postsPerUser = options.postsPerUser ?? 2;
+  const bars =
+    options.progress === false
+      ? undefined
+      : new cliProgress.MultiBar(
+          {
+            format: '  {phase} [{bar}] {value}/{total}',
+            hideCursor: true,
+            clearOnComplete: false,
+            stopOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+  const barByPhase = new Map<SeedPhase, cliProgress.SingleBar>();
+  const state: SeedState = {
+    version: SEED_STATE_VERSION,
+    target: options.gatewayUrl,
+    graph: DEMO_GRAPH,
+    usernamePrefix: DEMO_USERNAME_PREFIX,
+    complete: false,
+    postsPerUser,
+    updatedAt: new Date().toISOString(),
+    users: existing?.users ?? [],
+  };
+  try {
+    const result = await seedSocialNetwork({
+      baseUrl: options.gatewayUrl,
+      graph,
+      password: DEMO_PASSWORD,
+      usernamePrefix: DEMO_USERNAME_PREFIX,
+      postsPerUser,
+      imagesEvery: options.imagesEvery ?? 8,
+      likesPerPost: options.likesPerPost ?? 2,
+      commentsPerPost: options.commentsPerPost ?? 1,
+      concurrency: 8,
+      known: state.users,
+      onProgress: (phase, done, total) => {
+        if (bars === undefined) return;
+        let bar = barByPhase.get(phase);
+        if (bar === undefined) {
+          bar = bars.create(total, 0, { phase: PHASE_LABELS[phase] });
+          barByPhase.set(phase, bar);
+        }
+        bar.setTotal(total);
+        bar.update(done);
+      },
+    });
+    state.users = result.users;
+    state.complete = true;
+  } finally {
+    bars?.stop();
+    state.updatedAt = new Date().toISOString();
+    await writeSeedState(path, state);
+  }
+  return { seeded: true, state };
+}

@@ -1,0 +1,100 @@
+// The whole system in one process with zero infrastructure: every service and worker built by its own
+// start function from its own config schema, each on its own port and talking to the others over real
+// HTTP, all sharing one in-process bus (journaled under the data directory, so events survive a
+// restart like JetStream's file storage). Stores: PGlite, the in-memory KV, the local file store and
+// the embedded vector index, each under the data directory (docs/adr/0026-embedded-runner.md).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadAuthConfig } from '@scalegram/auth-service/config';
+import { startAuthService } from '@scalegram/auth-service/service';
+import { loadGatewayConfig } from '@scalegram/gateway-service/config';
+import { startGatewayService } from '@scalegram/gateway-service/service';
+import type { App } from '@scalegram/kit/app';
+import { loadMediaConfig } from '@scalegram/media-service/config';
+import { startMediaService } from '@scalegram/media-service/service';
+import { loadMediaWorkerConfig } from '@scalegram/media-worker-service/config';
+import { startMediaWorkerService } from '@scalegram/media-worker-service/service';
+import { loadPostConfig } from '@scalegram/post-service/config';
+import { startPostService } from '@scalegram/post-service/service';
+import { createInProcessBus } from '@scalegram/queue/in-process-bus';
+import type { MessageBus } from '@scalegram/queue/port';
+import { createPgliteEngine, type PgliteEngine } from '@scalegram/relational/pglite-engine';
+import { loadUserConfig } from '@scalegram/user-service/config';
+import { startUserService } from '@scalegram/user-service/service';
+import { type Deployable, environmentFor, type SystemPlan } from './system-plan.ts';
+
+/** What every service in this process shares: one bus (like one NATS) and one PGlite engine (like one PostgreSQL server, a schema per service). */
+interface Shared {
+  bus: MessageBus;
+  pglite: PgliteEngine;
+}
+
+type Starter = (env: Record<string, string>, shared: Shared) => Promise<App>;
+
+/** How each deployable starts in this process: its own config loader, then its own start function. */
+const STARTERS: Partial<Record<Deployable, Starter>> = {
+  auth: (env, { pglite }) => startAuthService(loadAuthConfig(env), { pglite }),
+  user: (env, shared) => startUserService(loadUserConfig(env), shared),
+  post: (env, shared) => startPostService(loadPostConfig(env), shared),
+  media: (env, shared) => startMediaService(loadMediaConfig(env), shared),
+  'media-worker': (env, { bus }) => startMediaWorkerService(loadMediaWorkerConfig(env), { bus }),
+  gateway: (env) => startGatewayService(loadGatewayConfig(env)),
+};
+
+/** The deployables this build can run, in start order (the gateway last, so it opens the door). */
+export const EMBEDDED_DEPLOYABLES = (Object.keys(STARTERS) as Deployable[]).sort(
+  (a, b) => Number(a === 'gateway') - Number(b === 'gateway'),
+);
+
+export interface RunningSystem {
+  gatewayUrl: string;
+  /** The apps by deployable, listening. */
+  apps: ReadonlyMap<Deployable, App>;
+  /** Gateway first (no new requests), then the services in reverse start order, then the bus. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  plan: SystemPlan;
+  /** Called as each deployable starts listening. */
+  onStarted?: (deployable: Deployable, url: string) => void;
+}
+
+export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<RunningSystem> {
+  const { plan } = options;
+  if (plan.infrastructure !== undefined) throw new RangeError('the embedded system runs without infrastructure');
+  await mkdir(plan.dataDir, { recursive: true });
+  const bus = await createInProcessBus({ dataDir: join(plan.dataDir, 'bus') });
+  const pglite = await createPgliteEngine({ dataDir: join(plan.dataDir, 'pglite') });
+  const apps = new Map<Deployable, App>();
+
+  const stop = async () => {
+    for (const deployable of [...apps.keys()].reverse()) {
+      const app = apps.get(deployable) as App;
+      app.health.beginShutdown();
+      await app.close();
+    }
+    apps.clear();
+    await bus.close();
+    await pglite.close();
+  };
+
+  try {
+    for (const deployable of EMBEDDED_DEPLOYABLES) {
+      const start = STARTERS[deployable] as Starter;
+      const app = await start(environmentFor(deployable, plan), { bus, pglite });
+      apps.set(deployable, app);
+      await app.listen({ port: plan.ports[deployable], host: plan.host });
+      options.onStarted?.(deployable, `http://${displayHost(plan.host)}:${plan.ports[deployable]}`);
+    }
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  return { gatewayUrl: `http://${displayHost(plan.host)}:${plan.ports.gateway}`, apps, stop };
+}
+
+/** A wildcard bind address is reached through localhost. */
+export function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}

@@ -1,0 +1,155 @@
+// Local-infrastructure mode: every deployable as its own Node process against the real PostgreSQL,
+// Redis and NATS, under one supervisor — prefixed, coloured logs; several replicas of a deployable on
+// request (two feed workers compete for one queue; two notification replicas behind the gateway's
+// round-robin); a crashed process is restarted with back-off, as a Deployment would. Ctrl-C stops the
+// gateway first, then everything else, each with SIGTERM (the services' own graceful shutdown).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { colourFor, formatLogLine, prefix } from './log-line.ts';
+import { type Deployable, environmentFor, type SystemPlan } from './system-plan.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where each deployable's entry point lives (feed's API and worker share one package). */
+export const ENTRY_POINTS: Readonly<Record<Deployable, string>> = {
+  auth: 'services/auth/src/server.ts',
+  user: 'services/user/src/server.ts',
+  post: 'services/post/src/server.ts',
+  media: 'services/media/src/server.ts',
+  'media-worker': 'services/media-worker/src/server.ts',
+  feed: 'services/feed/src/server.ts',
+  'feed-worker': 'services/feed/src/worker.ts',
+  search: 'services/search/src/server.ts',
+  notification: 'services/notification/src/server.ts',
+  gateway: 'services/gateway/src/server.ts',
+};
+
+/** Replica r of a deployable listens `r × 100` above the deployable's port (feed: 3006, 3106, ...). */
+export function replicaPort(plan: SystemPlan, deployable: Deployable, replica: number): number {
+  return plan.ports[deployable] + replica * 100;
+}
+
+export interface Instance {
+  deployable: Deployable;
+  replica: number;
+  name: string;
+  env: Record<string, string>;
+}
+
+/**
+ * One instance per replica, with its environment. The gateway gets every replica of a service as a
+ * comma-separated upstream list (it balances round-robin); service-to-service calls use replica 0.
+ */
+export function planInstances(
+  plan: SystemPlan,
+  deployables: readonly Deployable[],
+  replicas: Partial<Record<Deployable, number>>,
+): Instance[] {
+  const instances: Instance[] = [];
+  for (const deployable of deployables) {
+    const count = replicas[deployable] ?? 1;
+    for (let replica = 0; replica < count; replica += 1) {
+      const env = environmentFor(deployable, plan);
+      env.PORT = String(replicaPort(plan, deployable, replica));
+      if (deployable === 'gateway') {
+        for (const upstream of ['auth', 'user', 'post', 'media', 'feed', 'search', 'notification'] as const) {
+          const variable = `${upstream.toUpperCase()}_SERVICE_URL`;
+          if (!deployables.includes(upstream)) {
+            delete env[variable];
+            continue;
+          }
+          env[variable] = Array.from(
+            { length: replicas[upstream] ?? 1 },
+            (_, r) => `http://127.0.0.1:${replicaPort(plan, upstream, r)}`,
+          ).join(',');
+        }
+      }
+      instances.push({ deployable, replica, name: count > 1 ? `${deployable}#${replica + 1}` : deployable, env });
+    }
+  }
+  return instances;
+}
+
+/** The variables a child inherits from the supervisor; everything else comes from the plan. */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'NODE_EXTRA_CA_CERTS'];
+
+export interface LocalSystemOptions {
+  plan: SystemPlan;
+  deployables: readonly Deployable[];
+  replicas?: Partial<Record<Deployable, number>>;
+  /** Where formatted log lines go (default: stdout). */
+  write?: (line: string) => void;
+  colour?: boolean;
+}
+
+export interface Supervisor {
+  instances: readonly Instance[];
+  gatewayUrl: string;
+  stop(): Promise<void>;
+}
+
+export function startLocalSystem(options: LocalSystemOptions): Supervisor {
+  const { plan } = options;
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const instances = planInstances(plan, options.deployables, options.replicas ?? {});
+  const width = Math.max(...instances.map((instance) => instance.name.length));
+  const children = new Map<Instance, ChildProcess>();
+  let stopping = false;
+
+  const launch = (instance: Instance, index: number, restarts: number) => {
+    const label = prefix(instance.name, width, options.colour === false ? undefined : colourFor(index));
+    const env: Record<string, string> = { ...instance.env };
+    for (const name of INHERITED) if (process.env[name] !== undefined) env[name] = process.env[name] as string;
+    const child = spawn(process.execPath, ['--conditions=@scalegram/source', ENTRY_POINTS[instance.deployable]], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.set(instance, child);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => write(`${label} ${formatLogLine(line)}`));
+    }
+    const startedAt = Date.now();
+    child.on('exit', (code, signal) => {
+      children.delete(instance);
+      if (stopping) return;
+      // A process that ran for a while gets a fresh back-off; one that dies at once backs off further.
+      const attempt = Date.now() - startedAt > 30_000 ? 0 : restarts + 1;
+      const delayMs = Math.min(30_000, 500 * 2 ** attempt);
+      write(`${label} exited (${signal ?? code}); restarting in ${delayMs} ms`);
+      setTimeout(() => {
+        if (!stopping) launch(instance, index, attempt);
+      }, delayMs).unref();
+    });
+  };
+
+  for (const [index, instance] of instances.entries()) launch(instance, index, 0);
+
+  const terminate = (selected: Instance[]) =>
+    Promise.all(
+      selected.map(
+        (instance) =>
+          new Promise<void>((resolve) => {
+            const child = children.get(instance);
+            if (child === undefined || child.exitCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+
+  return {
+    instances,
+    gatewayUrl: `http://127.0.0.1:${plan.ports.gateway}`,
+    async stop() {
+      stopping = true;
+      await terminate(instances.filter((instance) => instance.deployable === 'gateway'));
+      await terminate(instances.filter((instance) => instance.deployable !== 'gateway'));
+    },
+  };
+}

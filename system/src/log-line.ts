@@ -1,0 +1,46 @@
+// Turns one line of a service's pino output into a short, readable, prefixed line for the supervisor's
+// console: `12:03:04 post      | INFO  request completed POST /api/v1/posts 201 12ms`. Lines that are
+// not pino JSON (a crash trace, a warning from Node) pass through unchanged behind the prefix.
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const COLOURS = [36, 32, 33, 35, 34, 96, 92, 93, 95, 94, 91];
+
+export function colourFor(index: number): number {
+  return COLOURS[index % COLOURS.length] as number;
+}
+
+export function prefix(name: string, width: number, colour: number | undefined): string {
+  const label = `${name.padEnd(width)} |`;
+  return colour === undefined ? label : `\x1b[${colour}m${label}\x1b[0m`;
+}
+
+interface PinoLine {
+  level?: number;
+  time?: number;
+  msg?: string;
+  err?: { message?: string };
+  req?: { method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+}
+
+function clock(time: number | undefined): string {
+  return new Date(time ?? Date.now()).toISOString().slice(11, 19);
+}
+
+export function formatLogLine(line: string): string {
+  if (!line.startsWith('{')) return line;
+  let entry: PinoLine;
+  try {
+    entry = JSON.parse(line) as PinoLine;
+  } catch {
+    return line;
+  }
+  const level = (LEVELS[entry.level ?? 30] ?? 'INFO').padEnd(5);
+  const parts = [clock(entry.time), level, entry.msg ?? ''];
+  if (entry.req?.method) parts.push(`${entry.req.method} ${entry.req.url ?? ''}`);
+  if (entry.res?.statusCode !== undefined) parts.push(String(entry.res.statusCode));
+  if (entry.responseTime !== undefined) parts.push(`${Math.round(entry.responseTime)}ms`);
+  if (entry.err?.message) parts.push(`— ${entry.err.message}`);
+  return parts.filter((part) => part !== '').join(' ');
+}

@@ -1,0 +1,142 @@
+// `npm start`: the whole system on this machine. Embedded mode (the default) runs every service and
+// worker in this process with zero infrastructure; local mode runs them as separate processes against
+// PostgreSQL, Redis and NATS. Seeds the demo data on first start, prints where everything is, and
+// stops cleanly on Ctrl-C.
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseStartOptions, type StartOptions, USAGE, UsageError } from './cli-options.ts';
+import { DEMO_PASSWORD, seedDemoData } from './demo-seed.ts';
+import { displayHost, EMBEDDED_DEPLOYABLES, startEmbeddedSystem } from './embedded-system.ts';
+import { dropLocalDatabases, prepareLocalInfrastructure } from './local-infrastructure.ts';
+import { startLocalSystem } from './local-system.ts';
+import { DEFAULT_PORTS, type SystemPlan } from './system-plan.ts';
+import { waitForReady } from './wait-for-ready.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DATABASE_PREFIX = 'scalegram';
+
+function say(message: string): void {
+  process.stdout.write(`\x1b[36m[scalegram]\x1b[0m ${message}\n`);
+}
+
+function secondsSinceStart(): string {
+  return (performance.now() / 1000).toFixed(1);
+}
+
+async function run(options: StartOptions): Promise<void> {
+  if (options.fresh) {
+    say(`--fresh: deleting ${options.dataDir}`);
+    await rm(options.dataDir, { recursive: true, force: true });
+    if (options.mode === 'local') await dropLocalDatabases(options.postgresUrl, DATABASE_PREFIX, options.postShards);
+  }
+  const plan: SystemPlan = {
+    dataDir: options.dataDir,
+    host: options.host,
+    ports: { ...DEFAULT_PORTS, gateway: options.gatewayPort },
+    logLevel: options.logLevel,
+    rateLimit: options.rateLimit,
+  };
+
+  let stop: () => Promise<void>;
+  let gatewayUrl: string;
+  if (options.mode === 'embedded') {
+    say(`embedded mode: every service in this process, data in ${options.dataDir}`);
+    const system = await startEmbeddedSystem({ plan });
+    stop = system.stop;
+    gatewayUrl = system.gatewayUrl;
+  } else {
+    say(
+      `local mode: PostgreSQL ${new URL(options.postgresUrl).host}, Redis ${options.redisUrl}, NATS ${options.natsUrl}`,
+    );
+    plan.infrastructure = await prepareLocalInfrastructure({
+      postgresUrl: options.postgresUrl,
+      redisUrl: options.redisUrl,
+      natsUrl: options.natsUrl,
+      databasePrefix: DATABASE_PREFIX,
+      postShards: options.postShards,
+      ...(process.env.S3_ENDPOINT
+        ? {
+            s3: {
+              endpoint: process.env.S3_ENDPOINT,
+              accessKey: process.env.S3_ACCESS_KEY ?? '',
+              secretKey: process.env.S3_SECRET_KEY ?? '',
+            },
+          }
+        : {}),
+      ...(process.env.QDRANT_URL ? { qdrantUrl: process.env.QDRANT_URL } : {}),
+    });
+    const supervisor = startLocalSystem({ plan, deployables: EMBEDDED_DEPLOYABLES, replicas: options.replicas });
+    stop = supervisor.stop;
+    gatewayUrl = `http://${displayHost(options.host)}:${options.gatewayPort}`;
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      say(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    say(`${signal}: stopping (gateway first, then every service)…`);
+    stop().then(
+      () => {
+        say('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${(error as Error).stack ?? String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  await waitForReady(`${gatewayUrl}/readyz`, 120_000);
+  say(`ready in ${secondsSinceStart()} s: ${gatewayUrl}`);
+
+  let demoUser: string | undefined;
+  if (options.seed) {
+    say('seeding demo data (socfb-Reed98: 962 users, 37,624 follows, posts with images, likes, comments)…');
+    const started = performance.now();
+    const outcome = await seedDemoData({ gatewayUrl, dataDir: options.dataDir });
+    if (outcome.seeded) say(`seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    else say('demo data already seeded (use --fresh to start over)');
+    demoUser = outcome.state.users[0]?.username;
+  }
+
+  const lines = [
+    '',
+    `  Scalegram is running (${options.mode} mode)`,
+    '',
+    `  Gateway      ${gatewayUrl}`,
+    `  Swagger UI   ${gatewayUrl}/docs`,
+    ...(demoUser ? [`  Demo login   ${demoUser} / ${DEMO_PASSWORD}   (any of user_0 … user_961)`] : []),
+    '',
+    `  Try:  curl -s ${gatewayUrl}/api/v1/auth/login -H 'content-type: application/json' \\`,
+    `          -d '{"username":"${demoUser ?? 'user_0'}","password":"${DEMO_PASSWORD}"}'`,
+    '',
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+let options: StartOptions;
+try {
+  options = parseStartOptions(process.argv.slice(2), process.env, REPO_ROOT);
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+try {
+  await run(options);
+} catch (error) {
+  process.stderr.write(`scalegram: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,152 @@
+// What runs, on which port, and with which environment — for both local modes. Pure data: the
+// embedded runner turns each environment into a service config in this process, the local supervisor
+// passes it to a child process. Every service still reads its own config schema, so a wrong or missing
+// variable fails exactly as it would in Kubernetes.
+
+export const DEPLOYABLES = [
+  'auth',
+  'user',
+  'post',
+  'media',
+  'media-worker',
+  'feed',
+  'feed-worker',
+  'search',
+  'notification',
+  'gateway',
+] as const;
+export type Deployable = (typeof DEPLOYABLES)[number];
+
+/** The documented ports (docs/development.md); the gateway is the only one a user needs. */
+export const DEFAULT_PORTS: Readonly<Record<Deployable, number>> = {
+  auth: 3001,
+  user: 3002,
+  post: 3003,
+  media: 3004,
+  'media-worker': 3005,
+  feed: 3006,
+  'feed-worker': 3007,
+  search: 3008,
+  notification: 3009,
+  gateway: 8080,
+};
+
+/** Real servers on localhost (local-infrastructure mode). */
+export interface LocalInfrastructure {
+  /** One PostgreSQL database URL per owning service; the post service gets several (its shards). */
+  databases: { auth: string; user: string; media: string; notification: string; post: readonly string[] };
+  redisUrl: string;
+  natsUrl: string;
+  /** MinIO/S3 when set; otherwise the media service's local store under the data directory. */
+  s3?: { endpoint: string; accessKey: string; secretKey: string; bucket?: string };
+  qdrantUrl?: string;
+}
+
+export interface SystemPlan {
+  /** Where embedded stores, the key ring and the local file store live. */
+  dataDir: string;
+  host: string;
+  ports: Readonly<Record<Deployable, number>>;
+  logLevel: string;
+  /** The gateway's per-user rate limit (off for load tests). */
+  rateLimit: boolean;
+  /** Absent: every store embedded. */
+  infrastructure?: LocalInfrastructure;
+}
+
+const urlOf = (plan: SystemPlan, deployable: Deployable) => `http://127.0.0.1:${plan.ports[deployable]}`;
+
+/**
+ * The environment of one deployable. Only variables its config schema knows are set; unset ones take
+ * the schema's defaults.
+ */
+export function environmentFor(deployable: Deployable, plan: SystemPlan): Record<string, string> {
+  const infra = plan.infrastructure;
+  const common: Record<string, string> = {
+    PORT: String(plan.ports[deployable]),
+    HOST: plan.host,
+    LOG_LEVEL: plan.logLevel,
+    DATA_DIR: plan.dataDir,
+    // A laptop is not a pod: Ctrl-C should not wait 25 s for anything.
+    SHUTDOWN_TIMEOUT_MS: '10000',
+  };
+  const jwks = { JWKS_URL: `${urlOf(plan, 'auth')}/.well-known/jwks.json` };
+  const nats: Record<string, string> = infra ? { NATS_URL: infra.natsUrl } : {};
+  const s3: Record<string, string> = infra?.s3
+    ? {
+        S3_ENDPOINT: infra.s3.endpoint,
+        S3_ACCESS_KEY: infra.s3.accessKey,
+        S3_SECRET_KEY: infra.s3.secretKey,
+        ...(infra.s3.bucket ? { S3_BUCKET: infra.s3.bucket } : {}),
+      }
+    : {};
+
+  switch (deployable) {
+    case 'auth':
+      return {
+        ...common,
+        ...(infra ? { DATABASE_URL: infra.databases.auth, REDIS_URL: infra.redisUrl } : {}),
+        USER_SERVICE_URL: urlOf(plan, 'user'),
+        // Generated on first start and kept in the data directory, so tokens survive a restart.
+        AUTH_KEYS_FILE: `${plan.dataDir}/auth-keys.json`,
+        // Every demo and load-test client comes from 127.0.0.1: per-address throttles would stop seeding
+        // after ten registrations. Per-username login throttling stays on.
+        REGISTER_ADDRESS_LIMIT: '1000000',
+        LOGIN_ADDRESS_LIMIT: '1000000',
+      };
+    case 'user':
+      return {
+        ...common,
+        ...jwks,
+        ...nats,
+        ...(infra ? { DATABASE_URL: infra.databases.user, REDIS_URL: infra.redisUrl } : {}),
+      };
+    case 'post':
+      return {
+        ...common,
+        ...jwks,
+        ...nats,
+        ...(infra ? { POST_DATABASE_URLS: infra.databases.post.join(',') } : {}),
+        MEDIA_SERVICE_URL: urlOf(plan, 'media'),
+      };
+    case 'media':
+      return { ...common, ...jwks, ...nats, ...s3, ...(infra ? { DATABASE_URL: infra.databases.media } : {}) };
+    case 'media-worker':
+      return { ...common, ...nats, ...s3 };
+    case 'feed':
+    case 'feed-worker':
+      return {
+        ...common,
+        ...jwks,
+        ...nats,
+        ...(infra ? { REDIS_URL: infra.redisUrl } : {}),
+        USER_SERVICE_URL: urlOf(plan, 'user'),
+        POST_SERVICE_URL: urlOf(plan, 'post'),
+      };
+    case 'search':
+      return {
+        ...common,
+        ...jwks,
+        ...nats,
+        ...(infra?.qdrantUrl ? { QDRANT_URL: infra.qdrantUrl } : {}),
+        POST_SERVICE_URL: urlOf(plan, 'post'),
+      };
+    case 'notification':
+      return { ...common, ...jwks, ...nats, ...(infra ? { DATABASE_URL: infra.databases.notification } : {}) };
+    case 'gateway':
+      return {
+        ...common,
+        PORT: String(plan.ports.gateway),
+        ...jwks,
+        ...(infra ? { REDIS_URL: infra.redisUrl } : {}),
+        AUTH_SERVICE_URL: urlOf(plan, 'auth'),
+        USER_SERVICE_URL: urlOf(plan, 'user'),
+        POST_SERVICE_URL: urlOf(plan, 'post'),
+        MEDIA_SERVICE_URL: urlOf(plan, 'media'),
+        FEED_SERVICE_URL: urlOf(plan, 'feed'),
+        SEARCH_SERVICE_URL: urlOf(plan, 'search'),
+        NOTIFICATION_SERVICE_URL: urlOf(plan, 'notification'),
+        RATE_LIMIT_ENABLED: String(plan.rateLimit),
+      };
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatLogLine, prefix } from '../src/log-line.ts';
+
+describe('formatLogLine', () => {
+  it('shortens a pino request line to time, level, message, route, status and duration', () => {
+    const line = JSON.stringify({
+      level: 30,
+      time: Date.parse('2026-11-22T12:03:04.000Z'),
+      msg: 'request completed',
+      req: { method: 'POST', url: '/api/v1/posts' },
+      res: { statusCode: 201 },
+      responseTime: 12.4,
+    });
+    expect(formatLogLine(line)).toBe('12:03:04 INFO  request completed POST /api/v1/posts 201 12ms');
+  });
+
+  it('keeps the error message of an error line', () => {
+    const line = JSON.stringify({ level: 50, time: 0, msg: 'relay failed', err: { message: 'connection refused' } });
+    expect(formatLogLine(line)).toBe('00:00:00 ERROR relay failed — connection refused');
+  });
+
+  it('passes lines that are not pino JSON through unchanged', () => {
+    expect(formatLogLine('    at main (file.ts:1:1)')).toBe('    at main (file.ts:1:1)');
+    expect(formatLogLine('{not json')).toBe('{not json');
+  });
+
+  it('pads the name so that columns line up, coloured or not', () => {
+    expect(prefix('post', 12, undefined)).toBe('post         |');
+    expect(prefix('post', 4, 36)).toBe('\x1b[36mpost |\x1b[0m');
+  });
+});
