@@ -87,6 +87,18 @@ describe('GET /api/v1/notifications', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the three routes, the stream as text/event-stream', async () => {
+    const doc = (await app.inject({ url: '/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/notifications', '/api/v1/notifications/read', '/api/v1/notifications/stream']),
+    );
+    expect(Object.keys(doc.paths['/api/v1/notifications/stream'].get.responses['200'].content)).toEqual([
+      'text/event-stream',
+    ]);
+  });
+});
+
 describe('logs', () => {
   it('never contain a token passed in the query of the stream', async () => {
     const lines: string[] = [];

@@ -122,6 +122,13 @@ export async function openSseStream(options: SseStreamOptions): Promise<SseStrea
     resolveClosed();
   }
   response.on('close', finish);
+  // A write racing a reset connection must not become an unhandled 'error'.
+  response.on('error', finish);
+  // The client may have gone while we subscribed, before 'close' had a listener.
+  if (response.destroyed || response.socket?.destroyed !== false) {
+    finish();
+    return { end: () => undefined, closed };
+  }
 
   options.onOpen();
   response.writeHead(200, {

@@ -52,7 +52,10 @@ export async function notificationStreamRoutes(app: App, { context }: { context:
         querystring: NotificationStreamQuery,
         headers: StreamHeaders,
         response: {
-          200: Type.String({ description: 'text/event-stream, open until the client leaves or the token expires' }),
+          200: {
+            description: 'An event stream, open until the client leaves, the token expires or the replica stops',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
           ...AUTHENTICATED_ERRORS,
           429: ProblemRef,
         },
