@@ -21,7 +21,7 @@ import type { MessageBus } from '@scalegram/queue/port';
 import { createPgliteEngine, type PgliteEngine } from '@scalegram/relational/pglite-engine';
 import { loadUserConfig } from '@scalegram/user-service/config';
 import { startUserService } from '@scalegram/user-service/service';
-import { type Deployable, environmentFor, type SystemPlan } from './system-plan.ts';
+import { type Deployable, environmentAmong, type SystemPlan } from './system-plan.ts';
 
 /** What every service in this process shares: one bus (like one NATS) and one PGlite engine (like one PostgreSQL server, a schema per service). */
 interface Shared {
@@ -82,7 +82,7 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Run
   try {
     for (const deployable of EMBEDDED_DEPLOYABLES) {
       const start = STARTERS[deployable] as Starter;
-      const app = await start(environmentFor(deployable, plan), { bus, pglite });
+      const app = await start(environmentAmong(deployable, plan, EMBEDDED_DEPLOYABLES), { bus, pglite });
       apps.set(deployable, app);
       await app.listen({ port: plan.ports[deployable], host: plan.host });
       options.onStarted?.(deployable, `http://${displayHost(plan.host)}:${plan.ports[deployable]}`);

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { colourFor, formatLogLine, prefix } from './log-line.ts';
-import { type Deployable, environmentFor, type SystemPlan } from './system-plan.ts';
+import { type Deployable, environmentAmong, type SystemPlan } from './system-plan.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -50,21 +50,8 @@ export function planInstances(
   for (const deployable of deployables) {
     const count = replicas[deployable] ?? 1;
     for (let replica = 0; replica < count; replica += 1) {
-      const env = environmentFor(deployable, plan);
+      const env = environmentAmong(deployable, plan, deployables, replicas);
       env.PORT = String(replicaPort(plan, deployable, replica));
-      if (deployable === 'gateway') {
-        for (const upstream of ['auth', 'user', 'post', 'media', 'feed', 'search', 'notification'] as const) {
-          const variable = `${upstream.toUpperCase()}_SERVICE_URL`;
-          if (!deployables.includes(upstream)) {
-            delete env[variable];
-            continue;
-          }
-          env[variable] = Array.from(
-            { length: replicas[upstream] ?? 1 },
-            (_, r) => `http://127.0.0.1:${replicaPort(plan, upstream, r)}`,
-          ).join(',');
-        }
-      }
       instances.push({ deployable, replica, name: count > 1 ? `${deployable}#${replica + 1}` : deployable, env });
     }
   }

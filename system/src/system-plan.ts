@@ -150,3 +150,43 @@ export function environmentFor(deployable: Deployable, plan: SystemPlan): Record
       };
   }
 }
+
+const UPSTREAMS = ['auth', 'user', 'post', 'media', 'feed', 'search', 'notification'] as const;
+
+/**
+ * The gateway's upstream variables for what actually runs: every replica of a service as a
+ * comma-separated list (the gateway balances round-robin), and no variable at all for a service that
+ * is not running (its routes are then left out, 404, instead of failing with 502 on every call).
+ */
+export function gatewayUpstreams(
+  plan: SystemPlan,
+  running: readonly Deployable[],
+  replicas: Partial<Record<Deployable, number>> = {},
+): Record<string, string | undefined> {
+  const variables: Record<string, string | undefined> = {};
+  for (const upstream of UPSTREAMS) {
+    variables[`${upstream.toUpperCase()}_SERVICE_URL`] = running.includes(upstream)
+      ? Array.from(
+          { length: replicas[upstream] ?? 1 },
+          (_, replica) => `http://127.0.0.1:${plan.ports[upstream] + replica * 100}`,
+        ).join(',')
+      : undefined;
+  }
+  return variables;
+}
+
+/** The environment of one deployable among those `running` (the gateway only routes to those). */
+export function environmentAmong(
+  deployable: Deployable,
+  plan: SystemPlan,
+  running: readonly Deployable[],
+  replicas: Partial<Record<Deployable, number>> = {},
+): Record<string, string> {
+  const env = environmentFor(deployable, plan);
+  if (deployable !== 'gateway') return env;
+  for (const [variable, value] of Object.entries(gatewayUpstreams(plan, running, replicas))) {
+    if (value === undefined) delete env[variable];
+    else env[variable] = value;
+  }
+  return env;
+}
