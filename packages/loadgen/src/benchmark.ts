@@ -10,12 +10,14 @@ import { createHttpTarget } from './engine/http-target.ts';
 import { constantShape, expectedRequests, type LoadShape, shapeDurationMs } from './engine/load-shape.ts';
 import { runOpenLoop } from './engine/open-loop.ts';
 import type { RunStats, SecondPoint } from './engine/recorder.ts';
+import { graphName } from './graph/graph-spec.ts';
 import { buildReport, toFindMaxSummary, toRunSummary } from './report/build-report.ts';
 import type { Report } from './report/schema.ts';
 import { createRng, type Rng } from './rng.ts';
 import { type PreparedScenario, prepareScenario } from './scenario.ts';
 import { ceilingScenario } from './scenarios/ceiling-scenario.ts';
 import { prepareNamedScenario } from './scenarios/registry.ts';
+import { type PopulationSettings, preparePopulation } from './scenarios/social/population.ts';
 import { createUserSelector, type UserDistribution } from './users/user-selector.ts';
 
 export interface SearchSettings {
@@ -52,6 +54,8 @@ export interface BenchmarkConfig {
   warmupMs: number;
   /** Refuse to start a run (or a search step) that would send more than this many requests. */
   maxRequests?: number;
+  /** The social scenarios' population: which graph, the seed state file, how to seed it when needed. */
+  social?: PopulationSettings;
   /** Set for `find-max`: search for the highest sustained rate instead of running `shape`. */
   search?: SearchSettings;
   /** Also measure the bare Fastify ceiling; its search uses these settings. */
@@ -204,61 +208,85 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<Report> {
     const url = config.url ?? ownServer?.url;
     if (url === undefined) throw new RangeError('a target URL is required (only the ceiling scenario starts its own)');
     const baseUrl = new URL(url);
+    const social = config.social;
     const scenario = await prepareNamedScenario(
       config.scenario,
       {
         path: config.path ?? urlPath(baseUrl),
         expectedStatuses: config.expectedStatuses,
+        population: social ? (context) => preparePopulation(context.baseUrl.origin, { log, ...social }) : undefined,
       },
       { baseUrl: new URL(baseUrl.origin), rng: createRng(config.seed), users: config.users },
     );
-
-    let stats: RunStats;
-    let series: SecondPoint[];
-    let findMax: Report['findMax'] = null;
-    if (config.search) {
-      log(`find-max: ${scenario.name} against ${baseUrl.origin}, p99 objective ${config.search.sloP99Ms} ms`);
-      const result = await search(baseUrl.origin, scenario, config, config.search, scenario.name);
-      findMax = toFindMaxSummary(result, config.search.sloP99Ms, config.search.maxErrorRate);
-      stats = headlineStep(result);
-      series = stepSeries(result);
-    } else {
-      log(`run: ${scenario.name} against ${baseUrl.origin}`);
-      stats = await measure(baseUrl.origin, scenario, config, config.shape, config.onSecond);
-      series = stats.series;
+    try {
+      return await runPrepared(
+        { ...config, users: scenario.users ?? config.users },
+        scenario,
+        baseUrl,
+        url,
+        ownServer !== undefined,
+        log,
+      );
+    } finally {
+      await scenario.close();
     }
-
-    let ceiling: Report['ceiling'] = null;
-    if (config.ceiling) ceiling = await measureCeiling(config, config.ceiling, !config.search, log);
-
-    return buildReport({
-      kind: config.search ? 'find-max' : 'run',
-      scenario: { name: scenario.name, description: scenario.description },
-      targetUrl: ownServer ? `${baseUrl.origin}/ (bare Fastify child process)` : url,
-      settings: {
-        mode: config.search ? 'open' : config.mode,
-        arrival: config.arrival,
-        shape: config.search ? constantShape(config.search.startRate, config.search.stepDurationMs) : config.shape,
-        connections: config.connections,
-        pipelining: config.pipelining,
-        timeoutMs: config.timeoutMs,
-        maxBacklog: config.maxBacklog,
-        seed: config.seed,
-        users: config.users,
-        userDistribution:
-          config.distribution.kind === 'zipf' ? `zipf(${config.distribution.exponent})` : config.distribution.kind,
-        virtualUsers: config.mode === 'closed' && !config.search ? config.virtualUsers : null,
-        thinkTimeMs: config.mode === 'closed' && !config.search ? config.thinkTimeMs : null,
-        warmupMs: config.warmupMs,
-      },
-      stats,
-      series,
-      findMax,
-      ceiling,
-    });
   } finally {
     await ownServer?.close();
   }
+}
+
+async function runPrepared(
+  config: BenchmarkConfig,
+  scenario: PreparedScenario,
+  baseUrl: URL,
+  url: string,
+  ownServer: boolean,
+  log: (line: string) => void,
+): Promise<Report> {
+  let stats: RunStats;
+  let series: SecondPoint[];
+  let findMax: Report['findMax'] = null;
+  if (config.search) {
+    log(`find-max: ${scenario.name} against ${baseUrl.origin}, p99 objective ${config.search.sloP99Ms} ms`);
+    const result = await search(baseUrl.origin, scenario, config, config.search, scenario.name);
+    findMax = toFindMaxSummary(result, config.search.sloP99Ms, config.search.maxErrorRate);
+    stats = headlineStep(result);
+    series = stepSeries(result);
+  } else {
+    log(`run: ${scenario.name} against ${baseUrl.origin}`);
+    stats = await measure(baseUrl.origin, scenario, config, config.shape, config.onSecond);
+    series = stats.series;
+  }
+
+  let ceiling: Report['ceiling'] = null;
+  if (config.ceiling) ceiling = await measureCeiling(config, config.ceiling, !config.search, log);
+
+  return buildReport({
+    kind: config.search ? 'find-max' : 'run',
+    scenario: { name: scenario.name, description: scenario.description },
+    targetUrl: ownServer ? `${baseUrl.origin}/ (bare Fastify child process)` : url,
+    settings: {
+      mode: config.search ? 'open' : config.mode,
+      arrival: config.arrival,
+      shape: config.search ? constantShape(config.search.startRate, config.search.stepDurationMs) : config.shape,
+      connections: config.connections,
+      pipelining: config.pipelining,
+      timeoutMs: config.timeoutMs,
+      maxBacklog: config.maxBacklog,
+      seed: config.seed,
+      users: config.users,
+      userDistribution:
+        config.distribution.kind === 'zipf' ? `zipf(${config.distribution.exponent})` : config.distribution.kind,
+      virtualUsers: config.mode === 'closed' && !config.search ? config.virtualUsers : null,
+      thinkTimeMs: config.mode === 'closed' && !config.search ? config.thinkTimeMs : null,
+      warmupMs: config.warmupMs,
+      ...(config.social ? { graph: graphName(config.social.graph) } : {}),
+    },
+    stats,
+    series,
+    findMax,
+    ceiling,
+  });
 }
 
 /**

@@ -2,12 +2,16 @@
 // scalegram-load: the command-line front of the load generator. Prints a progress line a second to
 // stderr, writes <out>/<scenario>-<kind>-<date>.{json,md,svg}, prints the Markdown summary to stdout, and
 // exits 1 when the error rate is above --max-error-rate (or find-max found no passing rate), 2 on bad usage.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { runBenchmark } from './benchmark.ts';
 import { parseCli, USAGE } from './cli-options.ts';
 import type { FindMaxStep } from './engine/find-max.ts';
 import type { SecondPoint } from './engine/recorder.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { writeReport } from './report/write-report.ts';
+import { preparePopulation } from './scenarios/social/population.ts';
+import { createSeedProgressBar } from './seed-progress.ts';
 
 const ms = (value: number | null) => (value === null ? '–' : `${value.toFixed(value < 10 ? 2 : 1)} ms`);
 
@@ -26,14 +30,14 @@ function stepLine(step: FindMaxStep, label: string): string {
   );
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   let options: ReturnType<typeof parseCli>;
   try {
-    options = parseCli(argv);
+    options = parseCli(argv, env);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -41,8 +45,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   const say = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };
+  const bar = options.quiet ? undefined : createSeedProgressBar();
+  const social = options.config.social && {
+    ...options.config.social,
+    onProgress: bar?.update,
+    log: (line: string) => {
+      bar?.stop();
+      say(line);
+    },
+  };
+  if (options.command === 'seed') {
+    if (!social || options.config.url === undefined) throw new RangeError('seed needs a --target and a --graph');
+    await mkdir(dirname(social.statePath), { recursive: true });
+    const population = await preparePopulation(options.config.url, social);
+    await population.close();
+    say(`wrote ${social.statePath}`);
+    return 0;
+  }
+  if (social) await mkdir(dirname(social.statePath), { recursive: true });
   const report = await runBenchmark({
     ...options.config,
+    social,
     onSecond: (point, inFlight) => say(progressLine(point, inFlight)),
     onStep: (step, label) => say(stepLine(step, label)),
     log: say,

@@ -15,6 +15,44 @@ export interface RequestSpec {
   expectedStatuses: readonly number[];
 }
 
+/** One HTTP exchange inside an operation: a path on the target, or an absolute URL (e.g. a presigned upload). */
+export interface OperationRequest {
+  method: HttpMethod;
+  /** Relative to the target's base URL, or absolute (another origin is reached through a separate client). */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export interface OperationResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** How an operation sends its requests; transport failures reject (and are classified like single requests). */
+export interface OperationClient {
+  request(request: OperationRequest): Promise<OperationResponse>;
+}
+
+/** What an operation reports: success, or the error kind to count (e.g. `upload-http-403`). */
+export type OperationOutcome = { ok: true; status: number } | { ok: false; status?: number; errorKind: string };
+
+/**
+ * Several requests timed as one user action (media upload: create → PUT the bytes → complete). The engine
+ * holds one in-flight slot for the whole operation and measures latency from its intended start to the end
+ * of its last request. Use for journeys whose steps depend on each other's answers.
+ */
+export interface OperationSpec {
+  kind: 'operation';
+  run(client: OperationClient): Promise<OperationOutcome>;
+}
+
+/** What a scenario asks the engine to do next. */
+export type Work = RequestSpec | OperationSpec;
+
+export const isOperation = (work: Work): work is OperationSpec => 'kind' in work && work.kind === 'operation';
+
 export interface ScenarioContext {
   /** The target, e.g. http://127.0.0.1:8080/ (setup may call it directly, e.g. to register users). */
   baseUrl: URL;
@@ -32,14 +70,21 @@ export interface Scenario<S = undefined> {
   readonly name: string;
   readonly description: string;
   setup?(context: ScenarioContext): Promise<S>;
-  nextRequest(user: number, state: S, rng: Rng): RequestSpec;
+  nextRequest(user: number, state: S, rng: Rng): Work;
+  /** How many users setup prepared, when the scenario brings its own population (e.g. the seeded graph). */
+  userCount?(state: S): number;
+  /** Releases what setup started (e.g. a token refresher); called once the run is over. */
+  teardown?(state: S): Promise<void>;
 }
 
 /** A scenario after setup: what the engine calls for each request. */
 export interface PreparedScenario {
   readonly name: string;
   readonly description: string;
-  nextRequest(user: number, rng: Rng): RequestSpec;
+  nextRequest(user: number, rng: Rng): Work;
+  /** Set when the scenario knows its population (e.g. the seeded users): overrides the configured user count. */
+  readonly users?: number;
+  close(): Promise<void>;
 }
 
 /** Runs setup (if any) and closes over its state, so the engine never sees the state's type. */
@@ -49,5 +94,9 @@ export async function prepareScenario<S>(scenario: Scenario<S>, context: Scenari
     name: scenario.name,
     description: scenario.description,
     nextRequest: (user, rng) => scenario.nextRequest(user, state, rng),
+    ...(scenario.userCount ? { users: scenario.userCount(state) } : {}),
+    close: async () => {
+      await scenario.teardown?.(state);
+    },
   };
 }

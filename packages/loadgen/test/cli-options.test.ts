@@ -60,3 +60,70 @@ describe('command line', () => {
     expect(() => parseCli(['run', '--max-requests', 'lots'])).toThrow(RangeError);
   });
 });
+
+describe('command line for the social scenarios and the Kubernetes Job', () => {
+  it('takes --target and --p99, and gives social scenarios a population (reed98 by default)', () => {
+    const options = parseCli([
+      'find-max',
+      '--scenario',
+      'mixed',
+      '--graph',
+      'reed98',
+      '--p99',
+      '100ms',
+      '--target',
+      'http://127.0.0.1:8080',
+    ]);
+    expect(options.config.url).toBe('http://127.0.0.1:8080');
+    expect(options.config.search?.sloP99Ms).toBe(100);
+    expect(options.config.social).toMatchObject({
+      graph: { kind: 'reed98' },
+      statePath: 'bench-results/seed-state.json',
+      usernamePrefix: 'user_',
+      postsPerUser: 2,
+    });
+    expect(parseCli(['run', '--url', 'http://127.0.0.1:1/']).config.social).toBeUndefined();
+  });
+
+  it('reads every flag from SCALEGRAM_LOAD_* variables, with flags winning', () => {
+    const env = {
+      SCALEGRAM_LOAD_COMMAND: 'find-max',
+      SCALEGRAM_LOAD_SCENARIO: 'read-user-timeline',
+      SCALEGRAM_LOAD_TARGET: 'http://gateway.scalegram.svc:8080',
+      SCALEGRAM_LOAD_ALLOW_HOST: 'gateway.scalegram.svc, minio.scalegram.svc',
+      SCALEGRAM_LOAD_GRAPH: 'ba:2000:10:3',
+      SCALEGRAM_LOAD_P99: '50ms',
+      SCALEGRAM_LOAD_CEILING: 'true',
+      SCALEGRAM_LOAD_RATE: '300',
+    };
+    const options = parseCli(['--rate', '400'], env);
+    expect(options.command).toBe('find-max');
+    expect(options.config).toMatchObject({
+      scenario: 'read-user-timeline',
+      url: 'http://gateway.scalegram.svc:8080',
+      allowedHosts: ['gateway.scalegram.svc', 'minio.scalegram.svc'],
+    });
+    expect(options.config.shape.segments[0]?.toRate).toBe(400);
+    expect(options.config.search?.sloP99Ms).toBe(50);
+    expect(options.config.ceiling).toBeDefined();
+    expect(options.config.social?.graph).toEqual({ kind: 'barabasi-albert', users: 2000, edgesPerUser: 10, seed: 3 });
+    expect(() => parseCli(['run'], { SCALEGRAM_LOAD_CEILING: 'maybe' })).toThrow(RangeError);
+  });
+
+  it('has a seed command', () => {
+    const options = parseCli([
+      'seed',
+      '--graph',
+      'ba:100:3',
+      '--posts-per-user',
+      '5',
+      '--images-every',
+      '10',
+      '--state',
+      '/tmp/s.json',
+    ]);
+    expect(options.command).toBe('seed');
+    expect(options.config.social).toMatchObject({ postsPerUser: 5, imagesEvery: 10, statePath: '/tmp/s.json' });
+    expect(() => parseCli(['seed', '--posts-per-user=-1'])).toThrow(RangeError);
+  });
+});

@@ -38,13 +38,18 @@ describe('find-max and closed loop', () => {
       refineSteps: 2,
     });
     await target.close();
-    // 10, 20, 40 pass; 80 is over capacity, then bisection between 40 and 80.
-    expect(result.steps.slice(0, 4).map((s) => s.rate)).toEqual([10, 20, 40, 80]);
-    expect(result.steps[3]?.passed).toBe(false);
-    expect(result.steps[3]?.reasons.join(' ')).toMatch(/p99|ok/);
+    // 10, 20, 40 pass on a quiet machine; 80 is over capacity in any case. The growth stops at the first
+    // failing step (80, or 40 when a busy shared machine pushes its p99 over 100 ms), then bisects twice.
+    const firstFailure = result.steps.findIndex((s) => !s.passed);
+    const failed = result.steps[firstFailure];
+    expect(result.steps.slice(0, firstFailure + 1).map((s) => s.rate)).toEqual(
+      [10, 20, 40, 80].slice(0, firstFailure + 1),
+    );
+    expect(failed?.rate).toBeGreaterThanOrEqual(40);
+    expect(failed?.reasons.join(' ')).toMatch(/p99|ok/);
     expect(result.maxSustainedRate).toBeGreaterThanOrEqual(20);
     expect(result.maxSustainedRate).toBeLessThan(80);
-    expect(result.steps).toHaveLength(6);
+    expect(result.steps).toHaveLength(firstFailure + 1 + 2);
   });
 
   it('closed loop: N users wait for each response, so latency equals service time and throughput is N / RTT', async () => {

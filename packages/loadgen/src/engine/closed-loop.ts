@@ -6,13 +6,13 @@
 // loop to measure latency; use this for "how many users can it serve" questions.
 import { performance } from 'node:perf_hooks';
 import type { Rng } from '../rng.ts';
-import type { RequestSpec } from '../scenario.ts';
+import type { Work } from '../scenario.ts';
 import type { HttpTarget } from './http-target.ts';
 import { createRecorder, type RunStats, type SecondPoint } from './recorder.ts';
 
 export interface ClosedLoopOptions {
   target: HttpTarget;
-  nextRequest: () => RequestSpec;
+  nextRequest: () => Work;
   /** Concurrent virtual users; more than the target's capacity only queues inside the client. */
   virtualUsers: number;
   durationMs: number;

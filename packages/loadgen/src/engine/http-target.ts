@@ -2,8 +2,8 @@
 // count. The engine never hands the pool more requests than it has connections × pipelining, so a request
 // is written to a socket as soon as `send` is called and "service time" really starts at the send; any
 // waiting happens in the engine's own backlog, where it is measured (see open-loop.ts).
-import { Pool } from 'undici';
-import type { RequestSpec } from '../scenario.ts';
+import { Agent, Pool } from 'undici';
+import { isOperation, type OperationClient, type RequestSpec, type Work } from '../scenario.ts';
 import { checkTarget } from './target-guard.ts';
 
 export interface HttpTargetOptions {
@@ -22,7 +22,8 @@ export interface HttpTarget {
   readonly baseUrl: URL;
   /** The most requests that can be on the wire at once: connections × pipelining. */
   readonly capacity: number;
-  send(spec: RequestSpec): Promise<Outcome>;
+  /** One request, or one multi-request operation (it holds one in-flight slot throughout). */
+  send(work: Work): Promise<Outcome>;
   close(): Promise<void>;
 }
 
@@ -57,28 +58,65 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
     keepAliveTimeout: 30_000,
   });
   const basePath = baseUrl.pathname.replace(/\/$/, '');
+  const targetPath = (path: string) => (path.startsWith('/') ? `${basePath}${path}` : `${basePath}/${path}`);
+  // Operations may reach another origin (a presigned upload to object storage): a separate, lazily made client.
+  let elsewhere: Agent | undefined;
+  const otherOrigins = () => {
+    elsewhere ??= new Agent({
+      connections: options.connections,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connectTimeout: options.timeoutMs,
+    });
+    return elsewhere;
+  };
+
+  const operationClient: OperationClient = {
+    async request(request) {
+      const absolute = /^https?:\/\//.test(request.path) ? new URL(request.path) : undefined;
+      const init = { method: request.method, headers: request.headers, body: request.body };
+      const response =
+        absolute === undefined
+          ? await pool.request({ ...init, path: targetPath(request.path) })
+          : absolute.origin === baseUrl.origin
+            ? await pool.request({ ...init, path: `${absolute.pathname}${absolute.search}` })
+            : await otherOrigins().request({
+                ...init,
+                origin: absolute.origin,
+                path: `${absolute.pathname}${absolute.search}`,
+              });
+      return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+    },
+  };
+
+  async function sendRequest(spec: RequestSpec): Promise<Outcome> {
+    const response = await pool.request({
+      method: spec.method,
+      path: targetPath(spec.path),
+      headers: spec.headers,
+      body: spec.body,
+    });
+    // The body must be read to the end, or the connection cannot be reused; its content is not needed.
+    await response.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+    const status = response.statusCode;
+    return spec.expectedStatuses.includes(status)
+      ? { ok: true, status }
+      : { ok: false, status, errorKind: `http-${status}` };
+  }
 
   return {
     baseUrl,
     capacity: options.connections * pipelining,
-    async send(spec) {
+    async send(work) {
       try {
-        const response = await pool.request({
-          method: spec.method,
-          path: spec.path.startsWith('/') ? `${basePath}${spec.path}` : `${basePath}/${spec.path}`,
-          headers: spec.headers,
-          body: spec.body,
-        });
-        // The body must be read to the end, or the connection cannot be reused; its content is not needed.
-        await response.body.dump({ limit: Number.MAX_SAFE_INTEGER });
-        const status = response.statusCode;
-        return spec.expectedStatuses.includes(status)
-          ? { ok: true, status }
-          : { ok: false, status, errorKind: `http-${status}` };
+        return isOperation(work) ? await work.run(operationClient) : await sendRequest(work);
       } catch (error) {
         return { ok: false, errorKind: classifyError(error) };
       }
     },
-    close: () => pool.close(),
+    close: async () => {
+      await pool.close();
+      await elsewhere?.close();
+    },
   };
 }

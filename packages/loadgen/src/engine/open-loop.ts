@@ -15,7 +15,7 @@
 // (an error kind, so it raises the error rate) and gets no latency, because it never got a response.
 import { performance } from 'node:perf_hooks';
 import type { Rng } from '../rng.ts';
-import type { RequestSpec } from '../scenario.ts';
+import type { Work } from '../scenario.ts';
 import { type ArrivalProcess, intendedTimes } from './arrivals.ts';
 import type { HttpTarget } from './http-target.ts';
 import { expectedRequests, type LoadShape, shapeDurationMs, validateShape } from './load-shape.ts';
@@ -24,7 +24,7 @@ import { createRecorder, type RunStats, type SecondPoint } from './recorder.ts';
 export interface OpenLoopOptions {
   target: HttpTarget;
   /** Produces the next request (the caller picks the user and calls the scenario). */
-  nextRequest: () => RequestSpec;
+  nextRequest: () => Work;
   shape: LoadShape;
   arrival: ArrivalProcess;
   rng: Rng;

@@ -35,7 +35,7 @@ export function renderMarkdown(report: Report): string {
   lines.push(`${report.scenario.description}. Target ${report.target.url}.`);
   lines.push(
     `${settings.mode === 'open' ? `Open loop, ${settings.arrival} arrivals` : `Closed loop, ${settings.virtualUsers} virtual users, think ${settings.thinkTimeMs} ms`}, ` +
-      `${settings.connections} connections, seed ${settings.seed}, ${settings.users} users (${settings.userDistribution}). ` +
+      `${settings.connections} connections, seed ${settings.seed}, ${settings.users} users (${settings.userDistribution})${settings.graph ? ` of ${settings.graph}` : ''}. ` +
       `${machine.cores} × ${machine.cpuModel}, Node ${machine.node}, ${report.date}.`,
   );
   lines.push('');

@@ -105,6 +105,8 @@ export const ReportSchema = Type.Object({
     virtualUsers: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
     thinkTimeMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
     warmupMs: Type.Number({ minimum: 0 }),
+    /** The social graph the users come from (social scenarios only), e.g. `reed98`, `ba:10000:20:1`. */
+    graph: Type.Optional(Type.String()),
   }),
   result: RunSummarySchema,
   series: Type.Array(SecondPointSchema),

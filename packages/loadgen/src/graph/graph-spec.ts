@@ -1,0 +1,50 @@
+// Which social graph a run uses, as one string (a flag or an environment variable):
+//   reed98                    socfb-Reed98 from the shared datasets (962 users)
+//   ba:<users>[:<m>[:<seed>]] a seeded Barabási–Albert graph (m friendships per new user, default 20; seed 1)
+//   <path>                    any edge list (`u v` per line)
+import { resolve } from 'node:path';
+import { DEFAULT_DATASETS_DIR, loadEdgeList, REED98_EDGES } from './edge-list.ts';
+import type { SocialGraph } from './social-graph.ts';
+import { generateBarabasiAlbert } from './synthetic-graph.ts';
+
+export type GraphSpec =
+  | { kind: 'reed98' }
+  | { kind: 'barabasi-albert'; users: number; edgesPerUser: number; seed: number }
+  | { kind: 'edge-list'; path: string };
+
+export function parseGraphSpec(text: string): GraphSpec {
+  if (text === 'reed98') return { kind: 'reed98' };
+  if (text.startsWith('ba:')) {
+    const [users, edgesPerUser = 20, seed = 1] = text.slice(3).split(':').map(Number);
+    for (const value of [users, edgesPerUser, seed]) {
+      if (!Number.isInteger(value)) throw new RangeError(`--graph ${text}: expected ba:<users>[:<m>[:<seed>]]`);
+    }
+    return { kind: 'barabasi-albert', users: users as number, edgesPerUser, seed };
+  }
+  if (text === '') throw new RangeError('--graph must not be empty');
+  return { kind: 'edge-list', path: text };
+}
+
+/** The canonical name stored in the seed state and the report (`ba:1000` → `ba:1000:20:1`). */
+export function graphName(spec: GraphSpec): string {
+  switch (spec.kind) {
+    case 'reed98':
+      return 'reed98';
+    case 'barabasi-albert':
+      return `ba:${spec.users}:${spec.edgesPerUser}:${spec.seed}`;
+    case 'edge-list':
+      return spec.path;
+  }
+}
+
+/** `datasetsDir` overrides where Reed98 is looked for (in a container the repository layout is gone). */
+export async function loadGraph(spec: GraphSpec, datasetsDir: string = DEFAULT_DATASETS_DIR): Promise<SocialGraph> {
+  switch (spec.kind) {
+    case 'reed98':
+      return loadEdgeList(resolve(datasetsDir, REED98_EDGES), 962);
+    case 'barabasi-albert':
+      return generateBarabasiAlbert(spec);
+    case 'edge-list':
+      return loadEdgeList(spec.path);
+  }
+}
