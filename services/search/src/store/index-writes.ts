@@ -30,6 +30,7 @@ export interface PostPayload {
   version: number;
 }
 
+const idOf = (post: IndexablePost) => post.postId;
 const isZero = (vector: Float32Array | undefined) => vector === undefined || vector.every((value) => value === 0);
 
 /** Runs a write against an alias that may not exist (the re-index's `next`): missing means nothing to do. */
@@ -50,10 +51,7 @@ async function tombstoned(context: SearchContext, ids: string[]): Promise<Set<st
 
 /** Leaves out tombstoned posts and embeds the rest (one embedder call). */
 export async function preparePosts(context: SearchContext, posts: IndexablePost[]): Promise<PreparedPost[]> {
-  const dead = await tombstoned(
-    context,
-    posts.map((post) => post.postId),
-  );
+  const dead = await tombstoned(context, posts.map(idOf));
   const alive = posts.filter((post) => !dead.has(post.postId));
   const vectors = alive.length === 0 ? [] : await context.embedder.embed(alive.map((post) => post.text));
   return alive.map((post, i) => ({ ...post, vector: isZero(vectors[i]) ? undefined : vectors[i] }));
@@ -66,14 +64,8 @@ export async function preparePosts(context: SearchContext, posts: IndexablePost[
 export async function writePosts(context: SearchContext, target: string, prepared: PreparedPost[]): Promise<number> {
   if (prepared.length === 0) return 0;
   const { index } = context;
-  const stored = new Map(
-    (
-      await index.get(
-        target,
-        prepared.map((post) => post.postId),
-      )
-    ).map((point) => [point.id, point.payload as Partial<PostPayload>]),
-  );
+  const points = await index.get(target, prepared.map(idOf));
+  const stored = new Map(points.map((point) => [point.id, point.payload as Partial<PostPayload>]));
   const fresh = prepared.filter((post) => {
     const version = stored.get(post.postId)?.version;
     return typeof version !== 'number' || version <= post.version;
@@ -95,18 +87,10 @@ export async function writePosts(context: SearchContext, target: string, prepare
       }),
     );
   }
-  if (emptied.length > 0) {
-    await index.delete(
-      target,
-      emptied.map((post) => post.postId),
-    );
-  }
+  if (emptied.length > 0) await index.delete(target, emptied.map(idOf));
   // Check again after writing: a delete that wrote its tombstone before this check is undone here; one
   // that writes it after deletes the point itself (it deletes after writing its tombstone).
-  const dead = await tombstoned(
-    context,
-    upserts.map((post) => post.postId),
-  );
+  const dead = await tombstoned(context, upserts.map(idOf));
   if (dead.size > 0) await index.delete(target, [...dead]);
   return fresh.length;
 }
