@@ -46,8 +46,8 @@ create table notification_actors (
 );
 
 -- Events already applied, recorded in the same transaction as their effect: a redelivery changes
--- nothing. recipient_ids lets a redelivery re-announce the recipients' latest seq (the first delivery may
--- have committed and died before its live message went out).
+-- nothing. recipient_ids (whom the event was for) lets a redelivery re-announce their latest seq (the
+-- first delivery may have committed and died before its live message went out).
 create table processed_events (
   event_id      text primary key,
   recipient_ids jsonb not null default '[]',

@@ -32,6 +32,11 @@ export const NotificationConfigSchema = Type.Object({
   USERS_STREAM_NAME: Type.String({ minLength: 1, default: 'USERS' }),
   POSTS_STREAM_NAME: Type.String({ minLength: 1, default: 'POSTS' }),
   EVENT_SUBJECT_PREFIX: Type.String({ default: '' }),
+  /**
+   * Events each replica applies at once per stream. Events for one recipient still apply one at a time
+   * (they lock the recipient's inbox row); keep it below DATABASE_POOL_MAX.
+   */
+  CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, default: 4 }),
   /** Durable consumer names, shared by every replica (they compete for the events). */
   USERS_DURABLE: Type.String({ minLength: 1, default: 'notification-users' }),
   POSTS_DURABLE: Type.String({ minLength: 1, default: 'notification-posts' }),

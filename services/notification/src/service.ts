@@ -70,6 +70,7 @@ export async function startNotificationService(
       subjectPrefix: config.EVENT_SUBJECT_PREFIX,
     },
     durables: { users: config.USERS_DURABLE, posts: config.POSTS_DURABLE },
+    concurrency: config.CONSUMER_CONCURRENCY,
     logger: { warn: (details, message) => app.log.warn(details, message) },
   });
   app.addHook('onClose', () => consumer.stop());

@@ -79,6 +79,8 @@ export interface NotificationConsumerOptions extends NotificationEventDeps {
   bus: MessageBus;
   streams: { users: string; posts: string; subjectPrefix: string };
   durables: { users: string; posts: string };
+  /** Events applied at once per stream by this replica (default 1). */
+  concurrency?: number;
   logger?: BusLogger;
 }
 
@@ -100,7 +102,12 @@ export async function startNotificationConsumer(options: NotificationConsumerOpt
     const outcome = await processNotificationEvent(options, event);
     if (outcome === 'retry-later') control.nak(MENTION_RETRY_MS);
   };
-  const settings = { ackWaitMs: 30_000, maxDeliver: 10, backoffMs: [1_000, 5_000, 30_000] };
+  const settings = {
+    ackWaitMs: 30_000,
+    maxDeliver: 10,
+    backoffMs: [1_000, 5_000, 30_000],
+    concurrency: options.concurrency ?? 1,
+  };
   // No filterSubjects: the events this service ignores are cheap to skip, and two filters need NATS 2.10.
   const consumers: Consumer[] = [
     await options.bus.consume(

@@ -18,7 +18,7 @@ export interface ApplyOptions {
 
 export type ApplyResult =
   | { kind: 'applied'; changes: NotificationChange[] }
-  /** Applied before: the recipients it changed then, with their inbox's latest seq now. */
+  /** Applied before: whom it was for, with their inbox's latest seq now. */
   | { kind: 'duplicate'; inboxes: { recipientId: string; lastSeq: string }[] };
 
 const compareIds = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
@@ -130,29 +130,22 @@ export function applyNotificationEvent(
   options: ApplyOptions,
 ): Promise<ApplyResult> {
   return database.transaction(async (trx): Promise<ApplyResult> => {
+    // Inboxes are locked in id order, so two events that touch the same people cannot deadlock.
+    const ordered = [...intents].sort((a, b) => compareIds(a.recipientId, b.recipientId));
+    const recipients = [...new Set(ordered.map((intent) => intent.recipientId))];
     const fresh = await trx
       .insertInto('processed_events')
-      .values({ event_id: eventId, recipient_ids: '[]' })
+      .values({ event_id: eventId, recipient_ids: JSON.stringify(recipients) })
       .onConflict((conflict) => conflict.column('event_id').doNothing())
       .returning('event_id')
       .executeTakeFirst();
     if (fresh === undefined) return { kind: 'duplicate', inboxes: await inboxesOf(trx, eventId) };
 
-    // Inboxes are locked in id order, so two events that touch the same people cannot deadlock.
-    const ordered = [...intents].sort((a, b) => compareIds(a.recipientId, b.recipientId));
-    for (const recipientId of new Set(ordered.map((intent) => intent.recipientId))) await lockInbox(trx, recipientId);
+    for (const recipientId of recipients) await lockInbox(trx, recipientId);
     const changes: NotificationChange[] = [];
     for (const intent of ordered) {
       const change = await applyIntent(trx, intent, options);
       if (change !== null) changes.push(change);
-    }
-    if (changes.length > 0) {
-      const recipients = [...new Set(changes.map((change) => change.recipientId))];
-      await trx
-        .updateTable('processed_events')
-        .set({ recipient_ids: JSON.stringify(recipients) })
-        .where('event_id', '=', eventId)
-        .execute();
     }
     return { kind: 'applied', changes };
   });

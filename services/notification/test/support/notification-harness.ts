@@ -52,6 +52,8 @@ export interface HarnessOptions {
   followWindowMs?: number;
   mentionGraceMs?: number;
   maxStreamsPerUser?: number;
+  poolMax?: number;
+  consumerConcurrency?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -64,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const durables = { users: `notification-users-${run}`, posts: `notification-posts-${run}` };
   const liveSubjectPrefix = `nt${run}.notify.user.`;
   const tokens = await startTokenIssuer();
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(options.poolMax === undefined ? {} : { poolMax: options.poolMax });
   const publisher = await createNatsBus({ servers: NATS_URL, name: `notification-test-publisher-${run}` });
 
   const replicas: Replica[] = [];
@@ -89,6 +91,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       mentionGraceMs: options.mentionGraceMs ?? 0,
       streams,
       durables,
+      concurrency: options.consumerConcurrency ?? 2,
     });
     app.addHook('onClose', () => consumer.stop());
     const address = await app.listen({ port: 0, host: '127.0.0.1' });

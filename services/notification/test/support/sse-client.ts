@@ -7,6 +7,8 @@ export interface SseFrame {
   id: string | undefined;
   event: string | undefined;
   data: string;
+  /** performance.now() when the frame was parsed. */
+  at: number;
 }
 
 export interface SseClient {
@@ -62,7 +64,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   };
 
   const parse = (block: string) => {
-    const frame: SseFrame = { id: undefined, event: undefined, data: '' };
+    const frame: SseFrame = { id: undefined, event: undefined, data: '', at: performance.now() };
     let isFrame = false;
     for (const line of block.split('\n')) {
       if (line.startsWith(':')) client.comments.push(line.slice(1).trim());
