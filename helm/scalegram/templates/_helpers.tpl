@@ -80,9 +80,9 @@ media-worker:
 {{- toYaml (mergeOverwrite (deepCopy .root.Values.defaults) (deepCopy $own)) -}}
 {{- end -}}
 
-{{/* A Scalegram image reference: (dict "root" $ "repository" "scalegram/auth") */}}
+{{/* A Scalegram image reference: (dict "root" $ "repository" "scalegram/auth" "tag" "") */}}
 {{- define "scalegram.image" -}}
-{{- $tag := .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- $tag := .tag | default .root.Values.image.tag | default .root.Chart.AppVersion -}}
 {{- if .root.Values.image.registry -}}
 {{- printf "%s/%s:%s" (trimSuffix "/" .root.Values.image.registry) .repository $tag -}}
 {{- else -}}
