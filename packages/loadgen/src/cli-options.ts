@@ -98,7 +98,9 @@ const OPTIONS = {
   'datasets-dir': { type: 'string' },
   state: { type: 'string' },
   reseed: { type: 'boolean', default: false },
-  password: { type: 'string', default: 'scalegram-load-test' },
+  // The embedded runner's demo password (`npm start` seeds Reed98 as user_0… with it), so a run against a
+  // demo system logs its users in instead of failing on existing usernames.
+  password: { type: 'string', default: 'scalegram-demo' },
   'user-prefix': { type: 'string', default: 'user_' },
   'posts-per-user': { type: 'string', default: '2' },
   'images-every': { type: 'string', default: '0' },

@@ -13,6 +13,8 @@ export interface RequestSpec {
   body?: string | Uint8Array;
   /** Statuses that count as success; anything else is recorded as an error of kind `http-<status>`. */
   expectedStatuses: readonly number[];
+  /** What kind of request this is (e.g. `read-home-timeline` in the mix); the report breaks figures down by it. */
+  label?: string;
 }
 
 /** One HTTP exchange inside an operation: a path on the target, or an absolute URL (e.g. a presigned upload). */
@@ -45,6 +47,7 @@ export type OperationOutcome = { ok: true; status: number } | { ok: false; statu
  */
 export interface OperationSpec {
   kind: 'operation';
+  label?: string;
   run(client: OperationClient): Promise<OperationOutcome>;
 }
 

@@ -8,6 +8,7 @@ import { createSocialApi } from '../src/api/social-api.ts';
 import { type BenchmarkConfig, runBenchmark } from '../src/benchmark.ts';
 import { constantShape } from '../src/engine/load-shape.ts';
 import { generateBarabasiAlbert } from '../src/graph/synthetic-graph.ts';
+import { renderMarkdown } from '../src/report/markdown.ts';
 import { seedSocialNetwork } from '../src/seed/seed-social-network.ts';
 import type { SeedState } from '../src/seed/seed-state.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
@@ -125,7 +126,12 @@ describe('seedSocialNetwork against the real services', () => {
     expect(mixed.result.totals.ok + feedless).toBe(90);
     expect(Object.keys(mixed.result.errorsByKind).filter((kind) => kind !== 'http-404')).toEqual([]);
     expect(mixed.result.totals.ok).toBeGreaterThan(20);
-    expect(mixed.result.statusCodes['201']).toBeGreaterThan(0);
+    const kinds = mixed.result.byRequest;
+    expect(Object.keys(kinds).sort()).toEqual(['compose-post', 'read-home-timeline', 'read-user-timeline']);
+    expect(kinds['compose-post']).toMatchObject({ errors: 0 });
+    expect(kinds['read-user-timeline']).toMatchObject({ errors: 0 });
+    expect(kinds['read-home-timeline']?.errors).toBe(feedless);
+    expect(renderMarkdown(mixed)).toMatch(/\| read-user-timeline \| \d+ \| 0 \|/);
 
     // The second run reuses the seed state instead of seeding again.
     const state = JSON.parse(await readFile(join(dir, 'seed-state.json'), 'utf8')) as SeedState;

@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { createHttpTarget } from '../src/engine/http-target.ts';
+import { constantShape } from '../src/engine/load-shape.ts';
+import { runOpenLoop } from '../src/engine/open-loop.ts';
 import { graphName, parseGraphSpec } from '../src/graph/graph-spec.ts';
 import { buildSocialGraph } from '../src/graph/social-graph.ts';
 import { createRng } from '../src/rng.ts';
@@ -191,5 +193,41 @@ describe('graph selection', () => {
     expect(parseGraphSpec('ba:500:5:9')).toEqual({ kind: 'barabasi-albert', users: 500, edgesPerUser: 5, seed: 9 });
     expect(parseGraphSpec('/data/graph.edges')).toEqual({ kind: 'edge-list', path: '/data/graph.edges' });
     expect(() => parseGraphSpec('ba:many')).toThrow(RangeError);
+  });
+});
+
+describe('figures by request kind', () => {
+  it('are kept per label, errors included, beside the run totals', async () => {
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(request.method === 'POST' ? 500 : 200).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const target = createHttpTarget({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      connections: 2,
+      timeoutMs: 5_000,
+    });
+    try {
+      let n = 0;
+      const stats = await runOpenLoop({
+        target,
+        nextRequest: (): RequestSpec =>
+          n++ % 4 === 0
+            ? { method: 'POST', path: '/', expectedStatuses: [201], label: 'write' }
+            : { method: 'GET', path: '/', expectedStatuses: [200], label: 'read' },
+        shape: constantShape(40, 1_000),
+        arrival: 'constant',
+        rng: createRng(1),
+      });
+      expect(stats.totals.ok).toBe(30);
+      expect(stats.byRequest.read).toMatchObject({ ok: 30, errors: 0, errorsByKind: {} });
+      expect(stats.byRequest.read?.latency.count).toBe(30);
+      expect(stats.byRequest.write).toMatchObject({ ok: 0, errors: 10, errorsByKind: { 'http-500': 10 } });
+      expect(stats.byRequest.write?.latency.count).toBe(0);
+    } finally {
+      await target.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

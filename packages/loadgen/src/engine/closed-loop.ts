@@ -48,9 +48,10 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<RunStat
       recorder.scheduled();
       recorder.sent(sentMs, sentMs, false);
       inFlight++;
-      const outcome = await target.send(nextRequest());
+      const work = nextRequest();
+      const outcome = await target.send(work);
       inFlight--;
-      recorder.completed(sentMs, sentMs, now(), outcome);
+      recorder.completed(sentMs, sentMs, now(), outcome, work.label);
       if (thinkTimeMs > 0) {
         const pause = options.thinkTime === 'constant' ? thinkTimeMs : -Math.log(1 - rng.next()) * thinkTimeMs;
         await sleep(Math.min(pause, Math.max(0, durationMs - now())));

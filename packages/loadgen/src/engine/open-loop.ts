@@ -58,10 +58,11 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<RunStats> {
     inFlight++;
     const sentMs = now();
     recorder.sent(intendedMs, sentMs, late);
-    void target.send(nextRequest()).then((outcome) => {
+    const work = nextRequest();
+    void target.send(work).then((outcome) => {
       if (closed) return;
       inFlight--;
-      recorder.completed(intendedMs, sentMs, now(), outcome);
+      recorder.completed(intendedMs, sentMs, now(), outcome, work.label);
       // A freed connection goes to the oldest waiting request first.
       if (backlogHead < backlog.length) {
         issue(backlog[backlogHead++] as number, true);

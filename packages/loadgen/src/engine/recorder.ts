@@ -31,6 +31,14 @@ export interface RunTotals {
   late: number;
 }
 
+/** The figures of one kind of request (a `label`), for scenarios that mix several. */
+export interface RequestKindStats {
+  ok: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  latency: LatencySummary;
+}
+
 export interface RunStats {
   durationMs: number;
   /** Until the last response arrived or the drain timeout expired. */
@@ -44,6 +52,8 @@ export interface RunStats {
   totals: RunTotals;
   statusCodes: Record<string, number>;
   errorsByKind: Record<string, number>;
+  /** Per request label (e.g. the three kinds in `mixed`); empty when the scenario labels nothing. Dropped requests were never built, so have no label. */
+  byRequest: Record<string, RequestKindStats>;
   latency: LatencySummary;
   serviceTime: LatencySummary;
   sendLag: LatencySummary;
@@ -61,7 +71,7 @@ interface Bucket {
 export interface Recorder {
   scheduled(): void;
   sent(intendedMs: number, sentMs: number, late: boolean): void;
-  completed(intendedMs: number, sentMs: number, doneMs: number, outcome: Outcome): void;
+  completed(intendedMs: number, sentMs: number, doneMs: number, outcome: Outcome, label?: string): void;
   dropped(intendedMs: number, kind: string): void;
   /** The per-second point for second `index` (so far). */
   point(index: number): SecondPoint;
@@ -80,6 +90,18 @@ export function createRecorder(): Recorder {
   const serviceTime = createHistogram();
   const sendLag = createHistogram();
   const buckets: Bucket[] = [];
+  const kinds = new Map<
+    string,
+    { ok: number; errors: number; errorsByKind: Record<string, number>; latency: Histogram }
+  >();
+  const kind = (label: string) => {
+    let entry = kinds.get(label);
+    if (!entry) {
+      entry = { ok: 0, errors: 0, errorsByKind: {}, latency: createHistogram(true) };
+      kinds.set(label, entry);
+    }
+    return entry;
+  };
 
   const bucket = (ms: number): Bucket => {
     const index = Math.max(0, Math.floor(ms / 1000));
@@ -111,18 +133,27 @@ export function createRecorder(): Recorder {
       recordMs(sendLag, sentMs - intendedMs);
       bucket(sentMs).sent++;
     },
-    completed(intendedMs, sentMs, doneMs, outcome) {
+    completed(intendedMs, sentMs, doneMs, outcome, label) {
       if (outcome.status !== undefined) increment(statusCodes, String(outcome.status));
       const b = bucket(doneMs);
+      const k = label === undefined ? undefined : kind(label);
       if (!outcome.ok) {
         // A failure is counted, never folded into the latency figures: a fast 500 must not look like a fast success.
         totals.errors++;
         b.errors++;
         increment(errorsByKind, outcome.errorKind);
+        if (k) {
+          k.errors++;
+          increment(k.errorsByKind, outcome.errorKind);
+        }
         return;
       }
       totals.ok++;
       b.ok++;
+      if (k) {
+        k.ok++;
+        recordMs(k.latency, doneMs - intendedMs);
+      }
       recordMs(latency, doneMs - intendedMs);
       recordMs(serviceTime, doneMs - sentMs);
       b.latency ??= createHistogram(true);
@@ -146,6 +177,12 @@ export function createRecorder(): Recorder {
         totals: { ...totals },
         statusCodes: { ...statusCodes },
         errorsByKind: { ...errorsByKind },
+        byRequest: Object.fromEntries(
+          [...kinds].map(([label, k]) => [
+            label,
+            { ok: k.ok, errors: k.errors, errorsByKind: { ...k.errorsByKind }, latency: summarise(k.latency) },
+          ]),
+        ),
         latency: summarise(latency),
         serviceTime: summarise(serviceTime),
         sendLag: summarise(sendLag),

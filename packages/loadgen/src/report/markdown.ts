@@ -97,6 +97,15 @@ export function renderMarkdown(report: Report): string {
     );
     lines.push('');
   }
+  const kinds = Object.entries(result.byRequest);
+  if (kinds.length > 1) {
+    lines.push('| request | ok | errors | latency p50 (ms) | p99 (ms) |');
+    lines.push('|---|---:|---:|---:|---:|');
+    for (const [label, k] of kinds.sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`| ${label} | ${num(k.ok)} | ${num(k.errors)} | ${ms(k.latency.p50)} | ${ms(k.latency.p99)} |`);
+    }
+    lines.push('');
+  }
   lines.push(`Status codes: ${countsLine(result.statusCodes)}. Errors by kind: ${countsLine(result.errorsByKind)}.`);
   lines.push(
     `Requests: ${num(result.totals.scheduled)} scheduled, ${num(result.totals.sent)} sent (${num(result.totals.late)} late ` +

@@ -44,6 +44,16 @@ export const RunSummarySchema = Type.Object({
   }),
   statusCodes: Counts,
   errorsByKind: Counts,
+  /** Per request label (e.g. the kinds of `mixed`); empty when the scenario labels nothing. */
+  byRequest: Type.Record(
+    Type.String(),
+    Type.Object({
+      ok: Type.Integer({ minimum: 0 }),
+      errors: Type.Integer({ minimum: 0 }),
+      errorsByKind: Counts,
+      latency: LatencySummarySchema,
+    }),
+  ),
   latency: LatencySummarySchema,
   serviceTime: LatencySummarySchema,
   sendLag: LatencySummarySchema,

@@ -375,6 +375,13 @@ async function registerOrLogin(
     counts.loggedIn++;
     return session;
   } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      throw new Error(
+        `${username} exists on the target with another password: seed with the password (or the seed state) ` +
+          'of the run that created it, or another username prefix',
+        { cause: error },
+      );
+    }
     throw explainThrottle(error, 'LOGIN_ADDRESS_LIMIT');
   }
 }

@@ -89,7 +89,7 @@ export async function preparePopulation(target: string, settings: PopulationSett
       users,
     });
 
-  const refresher = startTokenRefresher(target, users, settings.password, log);
+  const refresher = startTokenRefresher(target, users, log);
   await refresher.refreshDue();
   await save();
   return {
@@ -109,12 +109,7 @@ interface TokenRefresher {
 }
 
 /** Renews (refresh token, or a login when that fails) every token that expires within the margin. */
-function startTokenRefresher(
-  target: string,
-  users: SeededUser[],
-  password: string,
-  log: (line: string) => void,
-): TokenRefresher {
+function startTokenRefresher(target: string, users: SeededUser[], log: (line: string) => void): TokenRefresher {
   const api = createSocialApi({ baseUrl: target, connections: 4 });
   let running: Promise<void> = Promise.resolve();
   const refreshDue = () => {
@@ -129,7 +124,7 @@ function startTokenRefresher(
             accessTokenExpiresAt: Date.now() + pair.expiresIn * 1000,
           });
         } catch {
-          const session = await api.login(user.username, password).catch((error: unknown) => {
+          const session = await api.login(user.username, user.password).catch((error: unknown) => {
             log(`seed: could not renew the token of ${user.username}: ${(error as Error).message}`);
             return undefined;
           });

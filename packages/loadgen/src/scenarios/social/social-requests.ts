@@ -15,6 +15,7 @@ export const composePostRequest = (user: Who, rng: Rng): RequestSpec => ({
   headers: { ...bearer(user.accessToken), ...JSON_HEADERS },
   body: JSON.stringify({ text: postText(rng) }),
   expectedStatuses: [201],
+  label: 'compose-post',
 });
 
 /** read-home-timeline: the first page of the user's home feed (gateway-composed, hydrated). */
@@ -23,6 +24,7 @@ export const homeTimelineRequest = (user: Who, limit = 10): RequestSpec => ({
   path: API.homeTimeline(limit),
   headers: bearer(user.accessToken),
   expectedStatuses: [200],
+  label: 'read-home-timeline',
 });
 
 /** read-user-timeline: the first page of a user's own posts, read by that user (as DeathStarBench does). */
@@ -31,6 +33,7 @@ export const userTimelineRequest = (reader: Who, ownerId: string, limit = 10): R
   path: API.userPosts(ownerId, limit),
   headers: bearer(reader.accessToken),
   expectedStatuses: [200],
+  label: 'read-user-timeline',
 });
 
 export const followRequest = (user: Who, followeeId: string, follow: boolean): RequestSpec => ({
@@ -38,6 +41,7 @@ export const followRequest = (user: Who, followeeId: string, follow: boolean): R
   path: API.follow(followeeId),
   headers: bearer(user.accessToken),
   expectedStatuses: [204],
+  label: follow ? 'follow' : 'unfollow',
 });
 
 /** login: username and password (argon2id verification on the auth service: the expensive request). */
@@ -47,6 +51,7 @@ export const loginRequest = (user: Pick<SeededUser, 'username' | 'password'>): R
   headers: JSON_HEADERS,
   body: JSON.stringify({ username: user.username, password: user.password }),
   expectedStatuses: [200],
+  label: 'login',
 });
 
 export type MixedKind = 'read-home-timeline' | 'read-user-timeline' | 'compose-post';

@@ -204,6 +204,7 @@ export function mediaUploadScenario(source: PopulationSource): Scenario<MediaUpl
 export function mediaUploadOperation(accessToken: string, image: SeedImage): OperationSpec {
   return {
     kind: 'operation',
+    label: 'media-upload',
     async run(client: OperationClient): Promise<OperationOutcome> {
       const created = await client.request({
         method: 'POST',
