@@ -1,0 +1,29 @@
+// Whom a reader follows, from the user service (the authority), page by page with the reader's own token:
+// the feed has no service identity of its own yet, and a read is always made on behalf of a reader.
+import type { PageOf } from '@scalegram/contracts/pagination';
+import type { UserSummary } from '@scalegram/contracts/users';
+import type { ServiceClient } from '@scalegram/kit/service-client';
+
+const PAGE_SIZE = 100;
+
+export interface FollowingSource {
+  following(userId: string, authorization: string): Promise<string[]>;
+}
+
+export function createFollowingSource(client: ServiceClient): FollowingSource {
+  return {
+    async following(userId, authorization) {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.get<PageOf<UserSummary>>(`/api/v1/users/${userId}/following`, {
+          query: { limit: PAGE_SIZE, cursor },
+          headers: { authorization },
+        });
+        for (const user of page.items) ids.push(user.id);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return ids;
+    },
+  };
+}
