@@ -1,0 +1,97 @@
+// startNotificationService with production adapters (a PostgreSQL URL and a NATS URL, on unique streams):
+// it migrates, provisions the streams, consumes, serves the stream, and closes everything it opened.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { createEvent } from '@scalegram/contracts/events';
+import { POST_EVENT_SOURCE, PostEventType } from '@scalegram/contracts/post-events';
+import type { App } from '@scalegram/kit/app';
+import { createNatsBus } from '@scalegram/queue/nats-bus';
+import type { MessageBus } from '@scalegram/queue/port';
+import { createPostgresDatabase } from '@scalegram/relational/postgres-database';
+import { sql } from 'kysely';
+import { loadNotificationConfig } from '../src/config.ts';
+import { startNotificationService } from '../src/service.ts';
+import { NATS_URL, newId } from './support/notification-harness.ts';
+import { openSse, type SseClient } from './support/sse-client.ts';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './support/token-issuer.ts';
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const run = randomBytes(5).toString('hex');
+const databaseName = `sg_notification_test_${run}`;
+const streams = { users: `USERS_NS_${run.toUpperCase()}`, posts: `POSTS_NS_${run.toUpperCase()}`, prefix: `ns${run}.` };
+
+let tokens: TokenIssuer;
+let publisher: MessageBus;
+let app: App | undefined;
+let client: SseClient | undefined;
+
+const admin = createPostgresDatabase<unknown>({ connectionString: ADMIN_URL, poolMax: 1 });
+
+beforeAll(async () => {
+  tokens = await startTokenIssuer();
+  await sql.raw(`create database ${databaseName}`).execute(admin.db);
+  publisher = await createNatsBus({ servers: NATS_URL, name: `notification-service-test-${run}` });
+});
+
+afterAll(async () => {
+  client?.close();
+  await app?.close();
+  await publisher?.close();
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(streams.users).catch(() => false);
+  await jsm.streams.delete(streams.posts).catch(() => false);
+  await nc.close();
+  await sql.raw(`drop database if exists ${databaseName} with (force)`).execute(admin.db);
+  await admin.close();
+  await tokens?.close();
+});
+
+describe('startNotificationService on PostgreSQL and NATS', () => {
+  it('consumes, pushes live and closes what it opened', async () => {
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${databaseName}`;
+    const config = loadNotificationConfig({
+      DATABASE_URL: url.toString(),
+      DATABASE_POOL_MAX: '3',
+      NATS_URL,
+      JWKS_URL: tokens.jwksUrl,
+      AUTH_ISSUER: TEST_ISSUER,
+      LOG_LEVEL: 'silent',
+      USERS_STREAM_NAME: streams.users,
+      POSTS_STREAM_NAME: streams.posts,
+      EVENT_SUBJECT_PREFIX: streams.prefix,
+      LIVE_SUBJECT_PREFIX: `${streams.prefix}notify.user.`,
+    });
+    app = await startNotificationService(config);
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+
+    const author = newId();
+    client = await openSse(`${base}/api/v1/notifications/stream`, {
+      authorization: `Bearer ${await tokens.userToken(author)}`,
+    });
+    const postId = newId();
+    await publisher.publish(
+      `${streams.prefix}${PostEventType.liked}`,
+      createEvent({
+        type: PostEventType.liked,
+        source: POST_EVENT_SOURCE,
+        subject: postId,
+        data: { postId, postAuthorId: author, userId: newId() },
+      }),
+    );
+    await client.until((c) => c.notifications().length === 1);
+    expect(client.notifications()[0]).toMatchObject({ id: '1', notification: { type: 'like', postId } });
+
+    await app.close();
+    app = undefined;
+    await client.ended;
+    // Every pooled connection was released: nothing of ours is left on the database.
+    const { rows } = await sql<{ count: string }>`
+      select count(*) as count from pg_stat_activity where datname = ${databaseName}`.execute(admin.db);
+    expect(Number(rows[0]?.count)).toBe(0);
+  });
+});
