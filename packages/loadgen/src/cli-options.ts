@@ -31,7 +31,8 @@ Engine:      --connections 16 --pipelining 1 --timeout 10s --max-backlog 10000 -
 Users:       --users 962 --zipf 1.0 (default uniform)
 Safety:      targets must be loopback unless named with --allow-host <host> (repeatable);
              --max-requests 5000000 caps one run or find-max step
-Output:      --out bench-results/ --max-error-rate 0.01 (exit 1 above it) --ceiling (same-run ceiling) --quiet
+Output:      --out bench-results/ --max-error-rate 0.01 (exit 1 above it) --quiet
+             --ceiling (same-run ceiling; on by default for find-max of a social scenario, --no-ceiling)
 Environment: every flag can be given as SCALEGRAM_LOAD_<FLAG> (e.g. SCALEGRAM_LOAD_TARGET,
              SCALEGRAM_LOAD_P99, SCALEGRAM_LOAD_ALLOW_HOST=a,b), the command as SCALEGRAM_LOAD_COMMAND;
              flags win over the environment.`;
@@ -85,6 +86,7 @@ const OPTIONS = {
   out: { type: 'string', default: 'bench-results' },
   'max-error-rate': { type: 'string', default: '0.01' },
   ceiling: { type: 'boolean', default: false },
+  'no-ceiling': { type: 'boolean', default: false },
   'slo-p99': { type: 'string' },
   p99: { type: 'string' },
   'start-rate': { type: 'string', default: '100' },
@@ -220,7 +222,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
       maxRequests: numbers['max-requests'],
       warmupMs: parseDuration(values.warmup),
       search: command === 'find-max' ? search : undefined,
-      ceiling: values.ceiling ? search : undefined,
+      // A social find-max is always quoted as a ratio, so it measures the ceiling unless told not to.
+      ceiling: values.ceiling || (command === 'find-max' && social && !values['no-ceiling']) ? search : undefined,
       social: population,
     },
   };

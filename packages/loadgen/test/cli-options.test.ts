@@ -83,6 +83,11 @@ describe('command line for the social scenarios and the Kubernetes Job', () => {
       postsPerUser: 2,
     });
     expect(parseCli(['run', '--url', 'http://127.0.0.1:1/']).config.social).toBeUndefined();
+    // A social find-max measures the ceiling unless told not to; other runs only when asked.
+    expect(options.config.ceiling?.sloP99Ms).toBe(100);
+    expect(parseCli(['find-max', '--scenario', 'mixed', '--no-ceiling']).config.ceiling).toBeUndefined();
+    expect(parseCli(['find-max', '--scenario', 'ceiling']).config.ceiling).toBeUndefined();
+    expect(parseCli(['run', '--scenario', 'mixed']).config.ceiling).toBeUndefined();
   });
 
   it('reads every flag from SCALEGRAM_LOAD_* variables, with flags winning', () => {
