@@ -16,11 +16,13 @@ import type { KeyValueStore } from '@scalegram/kv/port';
 import { createOpenApiAggregator } from './docs/openapi-aggregator.ts';
 import { createRouteTable, DEFAULT_ROUTE_TABLE, type RouteEntry } from './domain/route-table.ts';
 import { edgeSecurityPlugin } from './plugins/edge-security.ts';
+import { queryTokenPlugin } from './plugins/query-token.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { feedRoutes } from './routes/feed-routes.ts';
 import { proxyRoutes } from './routes/proxy.ts';
 import { searchRoutes } from './routes/search-routes.ts';
+import { createEventStreamProxy } from './streaming/event-stream-proxy.ts';
 import { createUpstreamClients, type UpstreamPolicy, type UpstreamSettings } from './upstreams.ts';
 
 export const GATEWAY_VERSION = '0.1.0';
@@ -90,6 +92,8 @@ export function buildGatewayApp(deps: GatewayDeps): App {
   }
 
   app.register(edgeSecurityPlugin, { corsOrigins: deps.corsOrigins });
+  // Before verification: `?access_token=` becomes the Authorization header on stream rows only.
+  app.register(queryTokenPlugin, { routes });
   app.register(authenticationPlugin, { verifier: deps.verifier });
   if (rateLimit.enabled) {
     app.register(rateLimitPlugin, {
@@ -116,10 +120,17 @@ export function buildGatewayApp(deps: GatewayDeps): App {
       refreshMs: deps.openApiRefreshMs,
       logger: app.log,
     });
+    const streams = createEventStreamProxy({
+      headersTimeoutMs: Math.max(...deps.upstreams.map((upstream) => upstream.timeoutMs)),
+      metrics: app.metrics.registry,
+    });
     scope.addHook('onReady', async () => aggregator.start());
+    // Open event streams would hold the server's close until the shutdown deadline: end them first.
+    scope.addHook('preClose', async () => streams.endAll());
     scope.addHook('onClose', async () => {
       aggregator.stop();
       await Promise.all([...clients.values()].map((client) => client.close()));
+      await streams.close();
     });
     await scope.register(docsRoutes, { aggregator });
     // Composed routes (backend-for-frontend), each where the upstreams it needs are configured. They are
@@ -132,7 +143,7 @@ export function buildGatewayApp(deps: GatewayDeps): App {
       if (feed) await scope.register(feedRoutes, { feed, hydration });
       if (search) await scope.register(searchRoutes, { search, hydration });
     }
-    await scope.register(proxyRoutes, { routes, clients });
+    await scope.register(proxyRoutes, { routes, clients, streams });
   });
   return app;
 }

@@ -13,6 +13,8 @@ export const FORWARDED_REQUEST_HEADERS = [
   'if-none-match',
   'if-match',
   'if-modified-since',
+  // An EventSource reconnecting sends the id of the last event it saw, so the stream resumes there.
+  'last-event-id',
   'tracestate',
 ] as const;
 

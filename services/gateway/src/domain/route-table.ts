@@ -3,6 +3,9 @@
 // issues add rows (`/api/v1/users/:id/posts` → post), so matching is "most specific wins", the way a
 // reader expects: `/api/v1/auth/password` (token required) overrides `/api/v1/auth/*` (anonymous).
 //
+// GET /api/v1/feed, /api/v1/search/posts and /api/v1/posts/:id/similar are not rows: the gateway
+// composes them itself (src/routes/feed-routes.ts, search-routes.ts).
+//
 // Pattern syntax: `/`-separated segments; a literal segment matches itself, `:name` matches any one
 // segment, and a final `*` matches zero or more remaining segments.
 
@@ -14,6 +17,11 @@ export interface RouteEntry {
   /** Name of the upstream, a key of the configured upstream base URLs (`auth`, `user`, ...). */
   upstream: string;
   token: TokenRequirement;
+  /**
+   * A Server-Sent Events stream (GET): the answer is streamed as it comes, with no timeout on the
+   * body, and, because EventSource cannot send headers, the access token may come as `?access_token=`.
+   */
+  stream?: boolean;
 }
 
 export interface RouteMatch {
@@ -32,6 +40,10 @@ export const DEFAULT_ROUTE_TABLE: readonly RouteEntry[] = [
   { pattern: '/api/v1/users/:id/posts', upstream: 'post', token: 'required' },
   { pattern: '/api/v1/posts/*', upstream: 'post', token: 'required' },
   { pattern: '/api/v1/media/*', upstream: 'media', token: 'required' },
+  { pattern: '/api/v1/search/users', upstream: 'user', token: 'required' },
+  // `*` matches zero segments too, so this row also serves /api/v1/notifications itself.
+  { pattern: '/api/v1/notifications/*', upstream: 'notification', token: 'required' },
+  { pattern: '/api/v1/notifications/stream', upstream: 'notification', token: 'required', stream: true },
   // No /files row: presigned uploads and downloads go straight to the object store (MinIO, S3, or the
   // embedded store's routes on the media service), never through the API — image bytes do not pass here.
 ];

@@ -14,11 +14,14 @@ import { combineListFields } from '../domain/rate-limit-fields.ts';
 import { isForwardablePath, pathOf } from '../domain/request-path.ts';
 import type { RouteTable } from '../domain/route-table.ts';
 import { upstreamProblemResponse } from '../domain/upstream-problem.ts';
+import type { EventStreamProxy } from '../streaming/event-stream-proxy.ts';
 import type { Upstream } from '../upstreams.ts';
 
 export interface ProxyRoutesOptions {
   routes: RouteTable;
   clients: ReadonlyMap<string, Upstream>;
+  /** Forwards the rows marked `stream` (Server-Sent Events). */
+  streams: EventStreamProxy;
 }
 
 // OPTIONS is left out: CORS preflights are answered by @fastify/cors when it is enabled. HEAD comes
@@ -62,6 +65,8 @@ export async function proxyRoutes(app: App, options: ProxyRoutesOptions): Promis
       if (!client) throw new Error(`no client for upstream "${match.entry.upstream}"`);
 
       try {
+        if (match.entry.stream && request.method === 'GET')
+          return await options.streams.forward(request, reply, client);
         const response = await client.request<unknown>({
           method: request.method as HttpMethod,
           // The path and raw query string go upstream exactly as received (checked above).
