@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { type K8sObject, PROFILES, parseManifests, REPOSITORY, render } from './support/helm.ts';
+import { CHART, type K8sObject, PROFILES, parseManifests, REPOSITORY, render, template } from './support/helm.ts';
 import { validateObject } from './support/validate.ts';
 
 // Custom resources have no schema in kubernetes-models; their shape is checked in policies.test.ts.
@@ -24,6 +24,27 @@ describe.each(PROFILES)('the %s profile', (profile) => {
     expect(objects.length).toBeGreaterThan(30);
     expect(await validateAll(objects)).toEqual([]);
   });
+});
+
+test('the optional objects (KEDA, the search re-index, external stores, TLS) validate too', async () => {
+  const objects = template([
+    '-f',
+    join(CHART, 'values-prod.yaml'),
+    '--set',
+    'keda.enabled=true',
+    '--set',
+    'services.search.reindex.enabled=true',
+    '--set',
+    'qdrant.external.enabled=true',
+    '--set',
+    'qdrant.external.url=https://qdrant.example.com:6333',
+    '--set',
+    'qdrant.external.existingSecret=qdrant',
+    '--set',
+    'networkPolicy.metricsNamespaceSelector.matchLabels.name=monitoring',
+  ]);
+  expect(objects.some((object) => object.kind === 'ScaledObject')).toBe(true);
+  expect(await validateAll(objects)).toEqual([]);
 });
 
 test('every manifest under k8s/ validates against the Kubernetes schemas (the kind config aside)', async () => {

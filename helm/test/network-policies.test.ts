@@ -2,8 +2,9 @@
 // ingress controller, each service reaches only its own stores, NATS and the services it calls, and
 // nothing else connects to anything. The expected paths are written out here, independently of the
 // chart's own topology table.
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { ofKind, PROFILES, render } from './support/helm.ts';
+import { CHART, ofKind, PROFILES, render, template } from './support/helm.ts';
 import { allowed, type Peer, podPeer } from './support/network-policy.ts';
 import { podTemplates } from './support/pods.ts';
 
@@ -15,6 +16,8 @@ const CALLS: Record<string, string[]> = {
   post: ['auth', 'media'],
   media: ['auth'],
   'media-worker': [],
+  search: ['auth'],
+  notification: ['auth'],
 };
 
 /** Which store pods each service (and its migration Job) may reach, and on which port. */
@@ -41,6 +44,14 @@ const STORES: Record<string, [string, number][]> = {
   'media-worker': [
     ['nats', 4222],
     ['minio', 9000],
+  ],
+  search: [
+    ['qdrant', 6333],
+    ['nats', 4222],
+  ],
+  notification: [
+    ['postgres-notification', 5432],
+    ['nats', 4222],
   ],
 };
 
@@ -117,4 +128,26 @@ test('production: the NATS servers reach each other on the cluster port', () => 
   const objects = render('prod');
   const nats = podTemplates(objects).find((pod) => pod.labels['app.kubernetes.io/name'] === 'nats')!;
   expect(allowed(ofKind(objects, 'NetworkPolicy'), podPeer(nats), podPeer(nats), 6222)).toBe(true);
+});
+
+test('the search re-index Job reaches auth, post and its stores, and nothing else', () => {
+  const objects = template(['-f', join(CHART, 'values-prod.yaml'), '--set', 'services.search.reindex.enabled=true']);
+  const policies = ofKind(objects, 'NetworkPolicy');
+  const pods = new Map(podTemplates(objects).map((pod) => [pod.labels['app.kubernetes.io/name']!, podPeer(pod)]));
+  const reindex = pods.get('search-reindex')!;
+  expect(reindex).toBeDefined();
+  const reach = (name: string, port: number) => allowed(policies, reindex, pods.get(name)!, port);
+  expect([reach('auth', 3000), reach('post', 3000), reach('qdrant', 6333), reach('nats', 4222)]).toEqual([
+    true,
+    true,
+    true,
+    true,
+  ]);
+  expect([reach('user', 3000), reach('search', 3000), reach('postgres-post', 5432), reach('gateway', 3000)]).toEqual([
+    false,
+    false,
+    false,
+    false,
+  ]);
+  expect(allowed(policies, pods.get('post')!, reindex, 3000)).toBe(false);
 });

@@ -19,9 +19,11 @@ describe.each(PROFILES)('the %s profile', (profile) => {
   const deployments = ofKind(objects, 'Deployment');
   const workloads = objects.filter((object) => ['Deployment', 'StatefulSet', 'Job'].includes(object.kind));
 
-  test('runs the six deployables at least', () => {
+  test('runs every deployable', () => {
     const names = deployments.map((deployment) => deployment.metadata.labels?.['app.kubernetes.io/name']);
-    expect(names).toEqual(expect.arrayContaining(['gateway', 'auth', 'user', 'post', 'media', 'media-worker']));
+    expect(names).toEqual(
+      expect.arrayContaining(['gateway', 'auth', 'user', 'post', 'media', 'media-worker', 'search', 'notification']),
+    );
   });
 
   test('every Deployment has startup, liveness (/healthz) and readiness (/readyz) probes', () => {
@@ -153,7 +155,7 @@ describe.each(PROFILES)('the %s profile', (profile) => {
 
   test('every service with a database gets a migration Job hook running its own start-up', () => {
     const jobs = ofKind(objects, 'Job');
-    for (const name of ['auth', 'user', 'post', 'media']) {
+    for (const name of ['auth', 'user', 'post', 'media', 'notification']) {
       const job = jobs.find((candidate) => candidate.metadata.name === `scalegram-${name}-migrations`);
       expect(job?.metadata.annotations?.['helm.sh/hook']).toMatch(/pre-upgrade/);
       const script = job?.spec.template.spec.containers[0].command.join(' ');

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { type K8sObject, ofKind, PROFILES, REPOSITORY, render } from './support/helm.ts';
+import { type K8sObject, ofKind, PROFILES, REPOSITORY, render, template } from './support/helm.ts';
 
 interface ConfigSchema {
   properties: Record<string, { default?: unknown }>;
@@ -48,9 +48,9 @@ async function configModuleOf(deployable: string): Promise<ConfigModule> {
   return { schema, load };
 }
 
-/** The environment a Deployment's container gets: its ConfigMap, then its env entries. */
-function environmentOf(objects: readonly K8sObject[], deployment: K8sObject): Map<string, string> {
-  const container = deployment.spec.template.spec.containers[0];
+/** The environment a workload's container gets: its ConfigMap, then its env entries. */
+function environmentOf(objects: readonly K8sObject[], workload: K8sObject): Map<string, string> {
+  const container = workload.spec.template.spec.containers[0];
   const env = new Map<string, string>();
   for (const source of container.envFrom ?? []) {
     const map = ofKind(objects, 'ConfigMap').find((candidate) => candidate.metadata.name === source.configMapRef?.name);
@@ -105,7 +105,7 @@ describe.each(PROFILES)('the %s profile', (profile) => {
   );
 
   test('each migration Job gets the same variables as its service', () => {
-    for (const job of ofKind(objects, 'Job')) {
+    for (const job of ofKind(objects, 'Job').filter((candidate) => candidate.metadata.name.endsWith('-migrations'))) {
       const service = job.metadata.labels?.['app.kubernetes.io/name']?.replace(/-migrations$/, '');
       const deployment = deployments.find((d) => d.metadata.labels?.['app.kubernetes.io/name'] === service);
       expect(deployment).toBeDefined();
@@ -118,5 +118,24 @@ describe.each(PROFILES)('the %s profile', (profile) => {
         [...fromService.keys()].filter((key) => !ignored.includes(key)).sort(),
       );
     }
+  });
+});
+
+test('the search re-index Job gets what the re-index loader requires, from the same Secret auth registers', async () => {
+  const objects = template(['--set', 'services.search.reindex.enabled=true']);
+  const job = ofKind(objects, 'Job').find((candidate) => candidate.metadata.name === 'scalegram-search-reindex');
+  expect(job?.spec.template.spec.containers[0].command).toEqual(['node', 'dist/reindex.js']);
+  const env = environmentOf(objects, job!);
+  const { loadReindexConfig } = (await import('@scalegram/search-service/config')) as {
+    loadReindexConfig: (env: NodeJS.ProcessEnv) => { SERVICE_CLIENT_ID: string; SERVICE_CLIENT_SECRET: string };
+  };
+  const config = loadReindexConfig(Object.fromEntries(env));
+  // auth's registry holds the digest of exactly this client's secret, with the scope the re-index uses.
+  const auth = ofKind(objects, 'Deployment').find((deployment) => deployment.metadata.name === 'scalegram-auth')!;
+  const registry = JSON.parse(environmentOf(objects, auth).get('SERVICE_CLIENTS')!);
+  const { createHash } = await import('node:crypto');
+  expect(registry[config.SERVICE_CLIENT_ID]).toEqual({
+    secretSha256: createHash('sha256').update(config.SERVICE_CLIENT_SECRET).digest('hex'),
+    scopes: ['posts:read'],
   });
 });

@@ -54,7 +54,7 @@ config:
 config:
   AUTH_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "auth") }}
   USER_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "user") }}
-  {{- range $name := list "post" "media" }}
+  {{- range $name := list "post" "media" "feed" "search" "notification" }}
   {{- if include "scalegram.serviceEnabled" (dict "root" $ "name" $name) }}
   {{ upper $name }}_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" $ "name" $name) }}
   {{- end }}
@@ -89,6 +89,9 @@ secrets:
 {{ include "scalegram.databaseEnv" (dict "root" . "database" "auth" "env" "DATABASE_URL") }}
 {{- with $redis.secrets }}
 {{ toYaml . }}
+{{- end }}
+{{- if include "scalegram.serviceClientsUsed" . }}
+{{ include "scalegram.secretEnv" (dict "env" "SERVICE_CLIENTS" "secret" (include "scalegram.serviceClientsSecretName" .) "key" "SERVICE_CLIENTS") }}
 {{- end }}
 {{- if $keys.existingSecret }}
 {{ include "scalegram.secretEnv" (dict "env" "AUTH_SIGNING_KEYS" "secret" $keys.existingSecret "key" $keys.key) }}
@@ -155,4 +158,40 @@ config:
   TEMP_DIRECTORY: /tmp
 secrets:
 {{ include "scalegram.s3SecretEnv" . }}
+{{- end -}}
+
+{{- define "scalegram.env.search" -}}
+config:
+  NATS_URL: {{ include "scalegram.natsUrl" . }}
+  JWKS_URL: {{ include "scalegram.jwksUrl" . }}
+  AUTH_ISSUER: {{ .Values.authIssuer | quote }}
+  QDRANT_URL: {{ include "scalegram.qdrantUrl" . }}
+{{- if and .Values.qdrant.external.enabled .Values.qdrant.external.existingSecret }}
+secrets:
+{{ include "scalegram.secretEnv" (dict "env" "QDRANT_API_KEY" "secret" .Values.qdrant.external.existingSecret "key" .Values.qdrant.external.apiKeyKey) }}
+{{- end }}
+{{- end -}}
+
+{{/* The search re-index Job: the service's variables plus the post service and its client credentials. */}}
+{{- define "scalegram.env.search-reindex" -}}
+{{- $search := include "scalegram.env.search" . | fromYaml -}}
+config:
+  {{- toYaml $search.config | nindent 2 }}
+  POST_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "post") }}
+  AUTH_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "auth") }}
+  SERVICE_CLIENT_ID: search
+secrets:
+{{- with $search.secrets }}
+{{ toYaml . }}
+{{- end }}
+{{ include "scalegram.secretEnv" (dict "env" "SERVICE_CLIENT_SECRET" "secret" (include "scalegram.serviceClientsSecretName" .) "key" "search-client-secret") }}
+{{- end -}}
+
+{{- define "scalegram.env.notification" -}}
+config:
+  NATS_URL: {{ include "scalegram.natsUrl" . }}
+  JWKS_URL: {{ include "scalegram.jwksUrl" . }}
+  AUTH_ISSUER: {{ .Values.authIssuer | quote }}
+secrets:
+{{ include "scalegram.databaseEnv" (dict "root" . "database" "notification" "env" "DATABASE_URL") }}
 {{- end -}}

@@ -53,6 +53,31 @@ media:
 media-worker:
   calls: []
   stores: [nats, minio]
+search:
+  calls: [auth]
+  stores: [qdrant, nats]
+notification:
+  calls: [auth]
+  stores: ["postgres:notification", nats]
+{{- end -}}
+
+{{/*
+One-off Jobs that talk to the services, with their paths (rendered only when enabled):
+search-reindex rebuilds the search index from the post service with a service token from auth.
+*/}}
+{{- define "scalegram.jobTopology" -}}
+search-reindex:
+  calls: [auth, post]
+  stores: [qdrant, nats]
+{{- end -}}
+
+{{/* The enabled one-off Jobs (a list). */}}
+{{- define "scalegram.enabledJobs" -}}
+{{- $jobs := list -}}
+{{- if and (include "scalegram.serviceEnabled" (dict "root" . "name" "search")) .Values.services.search.reindex.enabled -}}
+{{- $jobs = append $jobs "search-reindex" -}}
+{{- end -}}
+{{- toYaml $jobs -}}
 {{- end -}}
 
 {{/* The deployables this release runs, in a stable order (a list). */}}
@@ -204,7 +229,7 @@ seccompProfile:
 {{/* The database a service owns ("" when none): (dict "root" $ "name" "post") */}}
 {{- define "scalegram.databaseOf" -}}
 {{- $topology := include "scalegram.topology" .root | fromYaml -}}
-{{- range $store := (index $topology .name).stores -}}
+{{- range $store := (index $topology .name | default dict).stores -}}
 {{- if hasPrefix "postgres:" $store }}{{ trimPrefix "postgres:" $store }}{{ end -}}
 {{- end -}}
 {{- end -}}
@@ -262,4 +287,29 @@ seccompProfile:
     {{- end }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/* Service identities: the clients auth registers (id → scopes), when their user is enabled. */}}
+{{- define "scalegram.serviceClients" -}}
+{{- if include "scalegram.serviceEnabled" (dict "root" . "name" "search") }}
+search: ["posts:read"]
+{{- end }}
+{{- end -}}
+
+{{- define "scalegram.serviceClientsUsed" -}}
+{{- if or .Values.serviceClients.existingSecret (include "scalegram.serviceClients" . | fromYaml) -}}true{{- end -}}
+{{- end -}}
+
+{{- define "scalegram.serviceClientsSecretName" -}}
+{{- .Values.serviceClients.existingSecret | default (printf "%s-service-clients" (include "scalegram.fullname" .)) -}}
+{{- end -}}
+
+{{/* The `secretEnv` of a deployable's settings as env entries (a list). */}}
+{{- define "scalegram.extraSecretEnv" -}}
+{{- $entries := list -}}
+{{- range $name := keys (.secretEnv | default dict) | sortAlpha -}}
+{{- $ref := index $.secretEnv $name -}}
+{{- $entries = append $entries (dict "name" $name "valueFrom" (dict "secretKeyRef" (dict "name" $ref.secret "key" $ref.key))) -}}
+{{- end -}}
+{{- toYaml $entries -}}
 {{- end -}}
