@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';
 import { openBus } from '@scalegram/queue/open-bus';
-import type { MessageBus } from '@scalegram/queue/port';
+import type { Consumer, MessageBus } from '@scalegram/queue/port';
 import { buildSearchApp } from './app.ts';
 import { type SearchConfig, USER_AUDIENCE } from './config.ts';
 import { startPostIndexConsumer } from './events/post-index-consumer.ts';
@@ -51,17 +51,26 @@ export async function startSearchService(config: SearchConfig, shared: SharedInf
   });
 
   // onClose hooks run in reverse registration order: the consumer stops (finishing its event) first,
-  // then the bus, the embedder and the index close.
+  // then the bus, the embedder and the index close. The consumer's hook is registered before it starts:
+  // the kit's app takes no hooks once booted, and it must boot first for app.metrics to exist.
   app.addHook('onClose', () => index.close());
   app.addHook('onClose', () => closeEmbedder());
   if (shared.bus === undefined) app.addHook('onClose', () => bus.close());
-  const consumer = await startPostIndexConsumer({
-    context,
-    bus,
-    stream: { name: config.POSTS_STREAM_NAME, subjectPrefix: config.POSTS_SUBJECT_PREFIX },
-    durable: config.SEARCH_DURABLE,
-    logger: app.log,
-  });
-  app.addHook('onClose', () => consumer.stop());
+  let consumer: Consumer | undefined;
+  app.addHook('onClose', async () => consumer?.stop());
+  await app.ready();
+  try {
+    consumer = await startPostIndexConsumer({
+      context,
+      bus,
+      stream: { name: config.POSTS_STREAM_NAME, subjectPrefix: config.POSTS_SUBJECT_PREFIX },
+      durable: config.SEARCH_DURABLE,
+      logger: app.log,
+      metrics: app.metrics.registry,
+    });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return app;
 }

@@ -28,6 +28,26 @@ afterAll(async () => {
 });
 
 describe('embedded mode on a shared bus', () => {
+  it('dead-letters a post event that breaks the contract at once, and goes on with the next', async () => {
+    const broken = postCreated({ postId: 'not-an-id', authorId: '42', text: 'Broken' });
+    const fine = { postId: '987654321', authorId: '42', text: 'Lavender and thyme in the rockery' };
+    await bus.publish('post.created', broken);
+    await bus.publish('post.created', postCreated(fine));
+    const authorization = `Bearer ${await tokens.userToken('42')}`;
+    await eventually(async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/v1/search/posts?q=lavender',
+        headers: { authorization },
+      });
+      expect(response.json().items.map((hit: { postId: string }) => hit.postId)).toEqual([fine.postId]);
+    });
+    expect((await bus.streamState('DLQ')).messages).toBe(1);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/search_post_events_total\{[^}]*type="post.created"[^}]*outcome="malformed"[^}]*\} 1/);
+    expect(metrics).toMatch(/search_post_events_total\{[^}]*type="post.created"[^}]*outcome="applied"[^}]*\} 1/);
+  });
+
   it('indexes events from the shared bus, serves them, and leaves the bus open on close', async () => {
     const post = { postId: '123456789', authorId: '42', text: 'Tomatoes ripening in the greenhouse' };
     await bus.publish('post.created', postCreated(post));
@@ -41,6 +61,6 @@ describe('embedded mode on a shared bus', () => {
     await eventually(async () => expect((await search()).json().items).toEqual([]));
 
     await app.close();
-    expect((await bus.streamState('POSTS')).messages).toBe(2); // the bus is still usable
+    expect((await bus.streamState('POSTS')).messages).toBe(4); // the bus is still usable
   });
 });

@@ -6,12 +6,15 @@
 import { type Event, streamConfig } from '@scalegram/contracts/events';
 import {
   POSTS_STREAM,
-  type PostCreatedData,
-  type PostDeletedData,
+  PostCreatedData,
+  PostDeletedData,
   PostEventType,
-  type PostUpdatedData,
+  PostUpdatedData,
 } from '@scalegram/contracts/post-events';
 import type { BusLogger, Consumer, MessageBus } from '@scalegram/queue/port';
+import { Counter, type Registry } from 'prom-client';
+import type { TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import type { SearchContext } from '../search-context.ts';
 import { indexPosts, removePost } from '../store/index-writes.ts';
 
@@ -19,31 +22,34 @@ export const SEARCH_INDEX_DURABLE = 'search-index';
 
 type IndexedPostEvent = Event<PostCreatedData | PostUpdatedData | PostDeletedData>;
 
-/** Applies one event to the index; other post events (likes, comments) are ignored. */
-export async function applyPostEvent(context: SearchContext, event: IndexedPostEvent): Promise<void> {
+const DATA_SCHEMAS: Record<string, TSchema> = {
+  [PostEventType.created]: PostCreatedData,
+  [PostEventType.updated]: PostUpdatedData,
+  [PostEventType.deleted]: PostDeletedData,
+};
+
+/** An event that does not match its contract: no redelivery will fix it (a poison message). */
+export class MalformedEventError extends Error {
+  override name = 'MalformedEventError';
+}
+
+/** Applies one event to the index; false for the post events it does not index (likes, comments). */
+export async function applyPostEvent(context: SearchContext, event: IndexedPostEvent): Promise<boolean> {
+  const schema = DATA_SCHEMAS[event.type];
+  if (schema === undefined) return false;
   const version = Date.parse(event.time);
-  switch (event.type) {
-    case PostEventType.created: {
-      const data = event.data as PostCreatedData;
-      const createdAtMs = Date.parse(data.createdAt);
-      await indexPosts(context, [
-        { postId: data.postId, authorId: data.authorId, text: data.text, createdAtMs, version },
-      ]);
-      return;
-    }
-    case PostEventType.updated: {
-      const data = event.data as PostUpdatedData;
-      await indexPosts(context, [
-        { postId: data.postId, authorId: data.authorId, text: data.text, createdAtMs: undefined, version },
-      ]);
-      return;
-    }
-    case PostEventType.deleted:
-      await removePost(context, (event.data as PostDeletedData).postId, version);
-      return;
-    default:
-      return;
+  if (!Value.Check(schema, event.data) || Number.isNaN(version)) {
+    throw new MalformedEventError(`${event.type} ${event.id} does not match the post event contract`);
   }
+  if (event.type === PostEventType.deleted) {
+    await removePost(context, event.data.postId, version);
+    return true;
+  }
+  const data = event.data as PostCreatedData | PostUpdatedData;
+  // post.updated carries no creation time: the stored one is kept (or read from the id).
+  const createdAtMs = 'createdAt' in data ? Date.parse(data.createdAt) : undefined;
+  await indexPosts(context, [{ postId: data.postId, authorId: data.authorId, text: data.text, createdAtMs, version }]);
+  return true;
 }
 
 export interface PostIndexConsumerOptions {
@@ -53,11 +59,22 @@ export interface PostIndexConsumerOptions {
   stream?: { name: string; subjectPrefix: string };
   durable?: string;
   logger?: BusLogger;
+  /** Where `search_post_events_total{type, outcome}` is registered (the app's registry). */
+  metrics?: Registry;
 }
 
 export async function startPostIndexConsumer(options: PostIndexConsumerOptions): Promise<Consumer> {
   const stream = options.stream ?? { name: POSTS_STREAM.name, subjectPrefix: '' };
   await options.bus.ensureStream(streamConfig(POSTS_STREAM, stream));
+  const handled =
+    options.metrics === undefined
+      ? undefined
+      : new Counter({
+          name: 'search_post_events_total',
+          help: 'Post events handled by the search index consumer, by type and outcome',
+          labelNames: ['type', 'outcome'],
+          registers: [options.metrics],
+        });
   return options.bus.consume<PostCreatedData | PostUpdatedData | PostDeletedData>(
     {
       stream: stream.name,
@@ -66,13 +83,20 @@ export async function startPostIndexConsumer(options: PostIndexConsumerOptions):
       maxDeliver: 10,
       backoffMs: [1_000, 5_000, 30_000],
     },
-    // Returning acks; a thrown error (index or embedder down) naks with back-off. An event the index
-    // refuses as malformed (RangeError: a bad id) will never succeed: dead-letter it at once.
+    // Returning acks; a thrown error (index or embedder down) naks with back-off. An event that breaks
+    // the contract, or that the index refuses (RangeError, e.g. an id beyond 64 bits), will never
+    // succeed: dead-letter it at once.
     async (delivery, control) => {
+      const { type } = delivery.event;
       try {
-        await applyPostEvent(options.context, delivery.event);
+        const applied = await applyPostEvent(options.context, delivery.event);
+        handled?.inc({ type, outcome: applied ? 'applied' : 'ignored' });
       } catch (error) {
-        if (!(error instanceof RangeError)) throw error;
+        if (!(error instanceof MalformedEventError || error instanceof RangeError)) {
+          handled?.inc({ type, outcome: 'failed' });
+          throw error;
+        }
+        handled?.inc({ type, outcome: 'malformed' });
         options.logger?.warn({ err: error, eventId: delivery.event.id }, 'malformed post event; dead-lettered');
         control.term(error.message);
       }

@@ -30,7 +30,9 @@ export interface SearchHarness {
   close(): Promise<void>;
 }
 
-export async function startSearchHarness(options: { qdrantUrl?: string } = {}): Promise<SearchHarness> {
+export async function startSearchHarness(
+  options: { qdrantUrl?: string; env?: Record<string, string> } = {},
+): Promise<SearchHarness> {
   const run = randomBytes(5).toString('hex');
   const issuer: TokenIssuer = await startTokenIssuer();
   const config = loadSearchConfig({
@@ -42,6 +44,7 @@ export async function startSearchHarness(options: { qdrantUrl?: string } = {}): 
     SEARCH_COLLECTION: `search_${run}`,
     LOG_LEVEL: 'silent',
     ...(options.qdrantUrl === undefined ? {} : { QDRANT_URL: options.qdrantUrl }),
+    ...options.env,
   });
   const app = await startSearchService(config);
   const publisher: MessageBus = await createNatsBus({ servers: NATS_URL, name: `search-test-${run}` });
