@@ -18,7 +18,7 @@ Scenarios: ceiling (bare Fastify in a child process; no --target needed), http-g
            read-user-timeline, mixed (60/30/10), follow-churn, media-upload, login.
 Target:    --target (or --url) http://127.0.0.1:8080; run it with RATE_LIMIT_ENABLED=false (gateway) and
            wide auth throttles (REGISTER_ADDRESS_LIMIT, LOGIN_ADDRESS_LIMIT, LOGIN_USERNAME_LIMIT)
-Seeding:   --graph reed98 | ba:<users>[:<m>[:<seed>]] | <edge-list path>   --datasets-dir <dir>
+Seeding:   --graph reed98 | reed98:<users> | ba:<users>[:<m>[:<seed>]] | <edge-list path>   --datasets-dir <dir>
            --state seed-state.json (reused when it matches target and graph)   --reseed
            --password <pw> --user-prefix user_ --posts-per-user 2 --images-every 0 --likes-per-post 0
            --comments-per-post 0 --seed-concurrency 8

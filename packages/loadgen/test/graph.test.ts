@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadEdgeList, resolveDatasetPath } from '../src/graph/edge-list.ts';
+import { graphName, loadGraph, parseGraphSpec } from '../src/graph/graph-spec.ts';
+import { takeUsers } from '../src/graph/social-graph.ts';
 import { generateBarabasiAlbert } from '../src/graph/synthetic-graph.ts';
 
 describe('socfb-Reed98 loader', () => {
@@ -46,5 +48,19 @@ describe('Barabási–Albert generator', () => {
     for (let u = 0; u < graph.nodeCount; u++) max = Math.max(max, graph.degree(u));
     const mean = graph.followCount / graph.nodeCount;
     expect(max).toBeGreaterThan(10 * mean);
+  });
+});
+
+describe('a smaller Reed98', () => {
+  it('keeps the first n users and exactly the friendships among them', async () => {
+    const full = await loadEdgeList();
+    const small = await loadGraph(parseGraphSpec('reed98:100'));
+    expect(graphName(parseGraphSpec('reed98:100'))).toBe('reed98:100');
+    expect(small.nodeCount).toBe(100);
+    let expected = 0;
+    for (let u = 0; u < 100; u++) for (const v of full.following(u)) if (v < 100) expected++;
+    expect(small.followCount).toBe(expected);
+    expect(Array.from(small.following(5))).toEqual(Array.from(full.following(5)).filter((v) => v < 100));
+    expect(() => takeUsers(full, 963)).toThrow(RangeError);
   });
 });

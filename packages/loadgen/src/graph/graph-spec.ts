@@ -1,19 +1,25 @@
 // Which social graph a run uses, as one string (a flag or an environment variable):
 //   reed98                    socfb-Reed98 from the shared datasets (962 users)
+//   reed98:<n>                its first n users and the friendships among them (smaller runs, tests)
 //   ba:<users>[:<m>[:<seed>]] a seeded Barabási–Albert graph (m friendships per new user, default 20; seed 1)
 //   <path>                    any edge list (`u v` per line)
 import { resolve } from 'node:path';
 import { DEFAULT_DATASETS_DIR, loadEdgeList, REED98_EDGES } from './edge-list.ts';
-import type { SocialGraph } from './social-graph.ts';
+import { type SocialGraph, takeUsers } from './social-graph.ts';
 import { generateBarabasiAlbert } from './synthetic-graph.ts';
 
 export type GraphSpec =
-  | { kind: 'reed98' }
+  | { kind: 'reed98'; users?: number }
   | { kind: 'barabasi-albert'; users: number; edgesPerUser: number; seed: number }
   | { kind: 'edge-list'; path: string };
 
 export function parseGraphSpec(text: string): GraphSpec {
   if (text === 'reed98') return { kind: 'reed98' };
+  if (text.startsWith('reed98:')) {
+    const users = Number(text.slice(7));
+    if (!Number.isInteger(users) || users < 1) throw new RangeError(`--graph ${text}: expected reed98:<users>`);
+    return { kind: 'reed98', users };
+  }
   if (text.startsWith('ba:')) {
     const [users, edgesPerUser = 20, seed = 1] = text.slice(3).split(':').map(Number);
     for (const value of [users, edgesPerUser, seed]) {
@@ -29,7 +35,7 @@ export function parseGraphSpec(text: string): GraphSpec {
 export function graphName(spec: GraphSpec): string {
   switch (spec.kind) {
     case 'reed98':
-      return 'reed98';
+      return spec.users === undefined ? 'reed98' : `reed98:${spec.users}`;
     case 'barabasi-albert':
       return `ba:${spec.users}:${spec.edgesPerUser}:${spec.seed}`;
     case 'edge-list':
@@ -40,8 +46,10 @@ export function graphName(spec: GraphSpec): string {
 /** `datasetsDir` overrides where Reed98 is looked for (in a container the repository layout is gone). */
 export async function loadGraph(spec: GraphSpec, datasetsDir: string = DEFAULT_DATASETS_DIR): Promise<SocialGraph> {
   switch (spec.kind) {
-    case 'reed98':
-      return loadEdgeList(resolve(datasetsDir, REED98_EDGES), 962);
+    case 'reed98': {
+      const graph = await loadEdgeList(resolve(datasetsDir, REED98_EDGES), 962);
+      return spec.users === undefined ? graph : takeUsers(graph, spec.users);
+    }
     case 'barabasi-albert':
       return generateBarabasiAlbert(spec);
     case 'edge-list':

@@ -59,3 +59,15 @@ export function buildSocialGraph(nodeCount: number, edges: Iterable<readonly [nu
     degree: (user) => (offsets[user + 1] as number) - (offsets[user] as number),
   };
 }
+
+/** The subgraph induced by users 0 … n − 1 (their friendships among themselves): a smaller Reed98 for tests and demos. */
+export function takeUsers(graph: SocialGraph, n: number): SocialGraph {
+  if (!Number.isInteger(n) || n < 1 || n > graph.nodeCount) {
+    throw new RangeError(`can take 1 … ${graph.nodeCount} users, not ${n}`);
+  }
+  const edges: Array<[number, number]> = [];
+  for (let u = 0; u < n; u++) {
+    for (const v of graph.following(u)) if (v > u && v < n) edges.push([u, v]);
+  }
+  return buildSocialGraph(n, edges);
+}
