@@ -14,6 +14,7 @@ import { authenticationPlugin } from '@scalegram/kit/authentication';
 import type { LogLevel } from '@scalegram/kit/logging';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { createOpenApiAggregator } from './docs/openapi-aggregator.ts';
+import type { OpenApiDocument } from './domain/openapi-merge.ts';
 import { createRouteTable, DEFAULT_ROUTE_TABLE, type RouteEntry } from './domain/route-table.ts';
 import { edgeSecurityPlugin } from './plugins/edge-security.ts';
 import { queryTokenPlugin } from './plugins/query-token.ts';
@@ -119,6 +120,7 @@ export function buildGatewayApp(deps: GatewayDeps): App {
         'Authenticate with "Authorization: Bearer <accessToken>" from /api/v1/auth/login.',
       refreshMs: deps.openApiRefreshMs,
       logger: app.log,
+      own: () => app.swagger() as OpenApiDocument,
     });
     const streams = createEventStreamProxy({
       headersTimeoutMs: Math.max(...deps.upstreams.map((upstream) => upstream.timeoutMs)),

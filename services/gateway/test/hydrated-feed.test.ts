@@ -219,3 +219,21 @@ describe('hydrated search', () => {
     expect(plain.json()).toMatchObject({ id: posts.a2, text: 'just text' });
   });
 });
+
+describe('the composed routes in the public OpenAPI document', () => {
+  it('lists them beside the services’ own paths, with their schemas', async () => {
+    const response = await main.inject({ method: 'GET', url: '/docs/json' });
+    const document = response.json() as {
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(document.paths['/api/v1/feed']?.get?.responses).toHaveProperty('200');
+    expect(document.paths['/api/v1/search/posts']).toHaveProperty('get');
+    expect(document.paths['/api/v1/posts/{id}/similar']).toHaveProperty('get');
+    expect(document.paths['/api/v1/posts/{id}']).toHaveProperty('get'); // from the post service
+    expect(Object.keys(document.paths).some((path) => path.startsWith('/internal'))).toBe(false);
+    for (const name of ['HydratedFeedPage', 'HydratedPost', 'HydratedSearchResults', 'Post', 'Media', 'UserSummary']) {
+      expect(document.components.schemas).toHaveProperty(name);
+    }
+  });
+});

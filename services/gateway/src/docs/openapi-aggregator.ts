@@ -16,6 +16,8 @@ export interface OpenApiAggregatorOptions {
   description: string;
   refreshMs: number;
   logger: FastifyBaseLogger;
+  /** The gateway's own document (its composed routes), merged in first. */
+  own?: () => OpenApiDocument;
 }
 
 export interface OpenApiAggregator {
@@ -51,6 +53,7 @@ export function createOpenApiAggregator(options: OpenApiAggregatorOptions): Open
         return document ? [{ upstream, document }] : [];
       }),
       missing: upstreams.filter((upstream) => !lastGood.has(upstream)),
+      ...(options.own ? { own: options.own() } : {}),
     });
     return merged;
   }

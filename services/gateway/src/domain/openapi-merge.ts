@@ -27,6 +27,11 @@ export interface MergeOptions {
   documents: readonly UpstreamDocument[];
   /** Upstreams with no document at all (never reachable since start-up): named in info.description. */
   missing: readonly string[];
+  /**
+   * The gateway's own document (its composed routes, e.g. GET /api/v1/feed). Its /api paths are
+   * kept, and win over a service's operation at the same path.
+   */
+  own?: OpenApiDocument;
 }
 
 /** `/api/v1/users/{id}/follow` → a concrete path the route table can match. */
@@ -51,7 +56,12 @@ export function mergeOpenApiDocuments(options: MergeOptions): OpenApiDocument {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
   };
 
-  for (const { upstream, document } of options.documents) {
+  const ownPaths = new Set(Object.keys(options.own?.paths ?? {}).filter((path) => path.startsWith('/api/')));
+  const documents: { upstream: string; document: OpenApiDocument; owned?: boolean }[] = [
+    ...(options.own ? [{ upstream: 'gateway', document: options.own, owned: true }] : []),
+    ...options.documents,
+  ];
+  for (const { upstream, document, owned } of documents) {
     // Decide component names first, so references can be rewritten before paths are copied.
     const renames = new Map<string, string>();
     const incoming: [section: string, name: string, schema: unknown][] = [];
@@ -72,7 +82,8 @@ export function mergeOpenApiDocuments(options: MergeOptions): OpenApiDocument {
       (components[section] as Record<string, unknown>)[name] = rewriteRefs(schema, renames);
     }
     for (const [path, operations] of Object.entries(document.paths ?? {})) {
-      if (options.routes.match(samplePath(path))?.entry.upstream !== upstream) continue;
+      if (owned ? !ownPaths.has(path) : ownPaths.has(path)) continue;
+      if (!owned && options.routes.match(samplePath(path))?.entry.upstream !== upstream) continue;
       paths[path] = rewriteRefs(operations, renames) as Record<string, unknown>;
     }
   }
