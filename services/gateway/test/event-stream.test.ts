@@ -103,7 +103,11 @@ describe('Server-Sent Events through the gateway', () => {
   });
 
   it('takes the token from ?access_token= on the stream only, and forwards Last-Event-ID and the query', async () => {
-    const base = await gateway([upstream.url]);
+    const lines: string[] = [];
+    const base = await gateway([upstream.url], {
+      logLevel: 'info',
+      logDestination: { write: (line: string) => lines.push(line) },
+    });
     const token = await signAccessToken(key, { userId: '502' });
     const before = upstream.opened.length;
     const { response, reader } = await openStream(`${base}/api/v1/notifications/stream?access_token=${token}`, {
@@ -116,6 +120,10 @@ describe('Server-Sent Events through the gateway', () => {
       url: `/api/v1/notifications/stream?access_token=${token}`,
       authorization: `Bearer ${token}`,
     });
+    // The gateway's log lines name the stream without the token (logs outlive tokens).
+    const logged = lines.join('');
+    expect(logged).toContain('access_token=[redacted]');
+    expect(logged).not.toContain(token);
     // Anywhere else the query parameter is not a credential.
     const elsewhere = await fetch(`${base}/api/v1/notifications?access_token=${token}`);
     expect(elsewhere.status).toBe(401);

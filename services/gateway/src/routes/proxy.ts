@@ -8,7 +8,7 @@ import { requireIdentity } from '@scalegram/kit/authentication';
 import { sendProblem } from '@scalegram/kit/error-handler';
 import type { HttpMethod } from '@scalegram/kit/service-client';
 import { UpstreamResponseError } from '@scalegram/kit/upstream-errors';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarded-headers.ts';
 import { combineListFields } from '../domain/rate-limit-fields.ts';
 import { isForwardablePath, pathOf } from '../domain/request-path.ts';
@@ -38,11 +38,26 @@ function mergeRateLimitFields(reply: FastifyReply, upstream: Record<string, stri
   }
 }
 
+/**
+ * The request as logged: Fastify's default fields, with a token in the query (`?access_token=` on the
+ * event-stream rows) replaced, since logs outlive tokens.
+ */
+function requestWithoutToken(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: request.url.replace(/([?&]access_token=)[^&]*/, '$1[redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 export async function proxyRoutes(app: App, options: ProxyRoutesOptions): Promise<void> {
   app.route({
     method: METHODS,
     url: '/*',
     schema: { hide: true },
+    logSerializers: { req: requestWithoutToken },
     handler: async (request, reply) => {
       const path = pathOf(request.url);
       if (!isForwardablePath(path)) {
