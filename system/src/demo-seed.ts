@@ -40,6 +40,11 @@ const PHASE_LABELS: Record<SeedPhase, string> = {
   comments: 'commenting    ',
 };
 
+/** Whether a complete seed state is in the data directory. */
+export async function isSeeded(dataDir: string): Promise<boolean> {
+  return (await readSeedState(seedStatePath(dataDir)))?.complete === true;
+}
+
 /** Seeds unless a complete seed state already exists in the data directory. */
 export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSeedOutcome> {
   const path = seedStatePath(options.dataDir);
@@ -48,18 +53,20 @@ export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSeedOu
 
   const graph = await loadEdgeList(undefined, options.users);
   const postsPerUser = options.postsPerUser ?? 2;
-  const bars =
-    options.progress === false
-      ? undefined
-      : new cliProgress.MultiBar(
-          {
-            format: '  {phase} [{bar}] {value}/{total}',
-            hideCursor: true,
-            clearOnComplete: false,
-            stopOnComplete: false,
-          },
-          cliProgress.Presets.shades_classic,
-        );
+  // A terminal gets live bars; a log (CI, a pipe) gets a line per phase every 10 %.
+  const interactive = options.progress !== false && process.stderr.isTTY === true;
+  const lastDecile = new Map<SeedPhase, number>();
+  const bars = !interactive
+    ? undefined
+    : new cliProgress.MultiBar(
+        {
+          format: '  {phase} [{bar}] {value}/{total}',
+          hideCursor: true,
+          clearOnComplete: false,
+          stopOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      );
   const barByPhase = new Map<SeedPhase, cliProgress.SingleBar>();
   const state: SeedState = {
     version: SEED_STATE_VERSION,
@@ -84,7 +91,14 @@ export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSeedOu
       concurrency: 8,
       known: state.users,
       onProgress: (phase, done, total) => {
-        if (bars === undefined) return;
+        if (bars === undefined) {
+          const decile = total === 0 ? 10 : Math.floor((done / total) * 10);
+          if (options.progress !== false && decile !== lastDecile.get(phase)) {
+            lastDecile.set(phase, decile);
+            process.stdout.write(`  ${PHASE_LABELS[phase].trim()}: ${done}/${total}\n`);
+          }
+          return;
+        }
         let bar = barByPhase.get(phase);
         if (bar === undefined) {
           bar = bars.create(total, 0, { phase: PHASE_LABELS[phase] });

@@ -14,11 +14,15 @@ import { loadMediaConfig } from '@scalegram/media-service/config';
 import { startMediaService } from '@scalegram/media-service/service';
 import { loadMediaWorkerConfig } from '@scalegram/media-worker-service/config';
 import { startMediaWorkerService } from '@scalegram/media-worker-service/service';
+import { loadNotificationConfig } from '@scalegram/notification-service/config';
+import { startNotificationService } from '@scalegram/notification-service/service';
 import { loadPostConfig } from '@scalegram/post-service/config';
 import { startPostService } from '@scalegram/post-service/service';
 import { createInProcessBus } from '@scalegram/queue/in-process-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import { createPgliteEngine, type PgliteEngine } from '@scalegram/relational/pglite-engine';
+import { loadSearchConfig } from '@scalegram/search-service/config';
+import { startSearchService } from '@scalegram/search-service/service';
 import { loadUserConfig } from '@scalegram/user-service/config';
 import { startUserService } from '@scalegram/user-service/service';
 import { type Deployable, environmentAmong, type SystemPlan } from './system-plan.ts';
@@ -38,6 +42,8 @@ const STARTERS: Partial<Record<Deployable, Starter>> = {
   post: (env, shared) => startPostService(loadPostConfig(env), shared),
   media: (env, shared) => startMediaService(loadMediaConfig(env), shared),
   'media-worker': (env, { bus }) => startMediaWorkerService(loadMediaWorkerConfig(env), { bus }),
+  search: (env, { bus }) => startSearchService(loadSearchConfig(env), { bus }),
+  notification: (env, { bus }) => startNotificationService(loadNotificationConfig(env), { bus }),
   gateway: (env) => startGatewayService(loadGatewayConfig(env)),
 };
 
@@ -52,6 +58,8 @@ export interface RunningSystem {
   apps: ReadonlyMap<Deployable, App>;
   /** Gateway first (no new requests), then the services in reverse start order, then the bus. */
   stop(): Promise<void>;
+  /** Replaces the gateway with one built from `plan` (e.g. the rate limit back on after seeding). */
+  restartGateway(plan: SystemPlan): Promise<void>;
 }
 
 export interface EmbeddedOptions {
@@ -91,7 +99,21 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Run
     await stop().catch(() => undefined);
     throw error;
   }
-  return { gatewayUrl: `http://${displayHost(plan.host)}:${plan.ports.gateway}`, apps, stop };
+  const restartGateway = async (next: SystemPlan) => {
+    const current = apps.get('gateway');
+    if (current !== undefined) {
+      current.health.beginShutdown();
+      await current.close();
+      apps.delete('gateway');
+    }
+    const app = await (STARTERS.gateway as Starter)(environmentAmong('gateway', next, EMBEDDED_DEPLOYABLES), {
+      bus,
+      pglite,
+    });
+    apps.set('gateway', app);
+    await app.listen({ port: next.ports.gateway, host: next.host });
+  };
+  return { gatewayUrl: `http://${displayHost(plan.host)}:${plan.ports.gateway}`, apps, stop, restartGateway };
 }
 
 /** A wildcard bind address is reached through localhost. */

@@ -74,6 +74,8 @@ export interface Supervisor {
   instances: readonly Instance[];
   gatewayUrl: string;
   stop(): Promise<void>;
+  /** Restarts the gateway process with the environment `plan` gives it (SIGTERM, then a new process). */
+  restartGateway(plan: SystemPlan): Promise<void>;
 }
 
 export function startLocalSystem(options: LocalSystemOptions): Supervisor {
@@ -83,6 +85,8 @@ export function startLocalSystem(options: LocalSystemOptions): Supervisor {
   const width = Math.max(...instances.map((instance) => instance.name.length));
   const children = new Map<Instance, ChildProcess>();
   let stopping = false;
+  // While the supervisor itself restarts a process, its exit is expected: no automatic restart.
+  let restarting = false;
 
   const launch = (instance: Instance, index: number, restarts: number) => {
     const label = prefix(instance.name, width, options.colour === false ? undefined : colourFor(index));
@@ -100,7 +104,7 @@ export function startLocalSystem(options: LocalSystemOptions): Supervisor {
     const startedAt = Date.now();
     child.on('exit', (code, signal) => {
       children.delete(instance);
-      if (stopping) return;
+      if (stopping || restarting) return;
       // A process that ran for a while gets a fresh back-off; one that dies at once backs off further.
       const attempt = Date.now() - startedAt > 30_000 ? 0 : restarts + 1;
       const delayMs = Math.min(30_000, 500 * 2 ** attempt);
@@ -133,6 +137,19 @@ export function startLocalSystem(options: LocalSystemOptions): Supervisor {
   return {
     instances,
     gatewayUrl: `http://127.0.0.1:${plan.ports.gateway}`,
+    async restartGateway(next) {
+      const gateways = instances.filter((instance) => instance.deployable === 'gateway');
+      restarting = true;
+      try {
+        await terminate(gateways);
+      } finally {
+        restarting = false;
+      }
+      for (const instance of gateways) {
+        instance.env = environmentAmong('gateway', next, options.deployables, options.replicas ?? {});
+        launch(instance, instances.indexOf(instance), 0);
+      }
+    },
     async stop() {
       stopping = true;
       await terminate(instances.filter((instance) => instance.deployable === 'gateway'));

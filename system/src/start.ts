@@ -5,10 +5,11 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseStartOptions, type StartOptions, USAGE, UsageError } from './cli-options.ts';
-import { DEMO_PASSWORD, seedDemoData } from './demo-seed.ts';
+import { DEMO_PASSWORD, isSeeded, seedDemoData } from './demo-seed.ts';
 import { displayHost, EMBEDDED_DEPLOYABLES, startEmbeddedSystem } from './embedded-system.ts';
 import { dropLocalDatabases, prepareLocalInfrastructure } from './local-infrastructure.ts';
 import { startLocalSystem } from './local-system.ts';
+import { loadServiceClientSecrets } from './service-client-secrets.ts';
 import { DEFAULT_PORTS, type SystemPlan } from './system-plan.ts';
 import { waitForReady } from './wait-for-ready.ts';
 
@@ -29,20 +30,26 @@ async function run(options: StartOptions): Promise<void> {
     await rm(options.dataDir, { recursive: true, force: true });
     if (options.mode === 'local') await dropLocalDatabases(options.postgresUrl, DATABASE_PREFIX, options.postShards);
   }
+  // Seeding registers 962 users from one address; the gateway's per-caller rate limit would throttle
+  // it to a crawl. A first start therefore seeds with the limit off, then restarts the gateway with it.
+  const needsSeed = options.seed && !(await isSeeded(options.dataDir));
   const plan: SystemPlan = {
     dataDir: options.dataDir,
     host: options.host,
     ports: { ...DEFAULT_PORTS, gateway: options.gatewayPort },
     logLevel: options.logLevel,
-    rateLimit: options.rateLimit,
+    rateLimit: options.rateLimit && !needsSeed,
+    serviceClients: await loadServiceClientSecrets(options.dataDir),
   };
 
   let stop: () => Promise<void>;
+  let restartGateway: (next: SystemPlan) => Promise<void>;
   let gatewayUrl: string;
   if (options.mode === 'embedded') {
     say(`embedded mode: every service in this process, data in ${options.dataDir}`);
     const system = await startEmbeddedSystem({ plan });
     stop = system.stop;
+    restartGateway = system.restartGateway;
     gatewayUrl = system.gatewayUrl;
   } else {
     say(
@@ -67,6 +74,7 @@ async function run(options: StartOptions): Promise<void> {
     });
     const supervisor = startLocalSystem({ plan, deployables: EMBEDDED_DEPLOYABLES, replicas: options.replicas });
     stop = supervisor.stop;
+    restartGateway = supervisor.restartGateway;
     gatewayUrl = `http://${displayHost(options.host)}:${options.gatewayPort}`;
   }
 
@@ -103,6 +111,11 @@ async function run(options: StartOptions): Promise<void> {
     if (outcome.seeded) say(`seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     else say('demo data already seeded (use --fresh to start over)');
     demoUser = outcome.state.users[0]?.username;
+    if (options.rateLimit && !plan.rateLimit) {
+      await restartGateway({ ...plan, rateLimit: true });
+      await waitForReady(`${gatewayUrl}/readyz`, 60_000);
+      say('gateway restarted with its rate limit on');
+    }
   }
 
   const lines = [

@@ -3,6 +3,8 @@
 // passes it to a child process. Every service still reads its own config schema, so a wrong or missing
 // variable fails exactly as it would in Kubernetes.
 
+import { createHash } from 'node:crypto';
+
 export const DEPLOYABLES = [
   'auth',
   'user',
@@ -50,8 +52,28 @@ export interface SystemPlan {
   logLevel: string;
   /** The gateway's per-user rate limit (off for load tests). */
   rateLimit: boolean;
+  /**
+   * Service-client secrets for the client-credentials grant (docs/adr/0027), generated per data
+   * directory: auth registers their digests, each client gets its secret.
+   */
+  serviceClients?: Readonly<Record<string, string>>;
   /** Absent: every store embedded. */
   infrastructure?: LocalInfrastructure;
+}
+
+/** Which scopes each generated service client gets (the least each one needs). */
+export const SERVICE_CLIENT_SCOPES: Readonly<Record<string, readonly string[]>> = { search: ['posts:read'] };
+
+/** auth's SERVICE_CLIENTS: the SHA-256 of each secret, never the secret itself. */
+export function serviceClientsVariable(secrets: Readonly<Record<string, string>>): string {
+  const clients: Record<string, { secretSha256: string; scopes: readonly string[] }> = {};
+  for (const [id, secret] of Object.entries(secrets)) {
+    clients[id] = {
+      secretSha256: createHash('sha256').update(secret).digest('hex'),
+      scopes: SERVICE_CLIENT_SCOPES[id] ?? [],
+    };
+  }
+  return JSON.stringify(clients);
 }
 
 const urlOf = (plan: SystemPlan, deployable: Deployable) => `http://127.0.0.1:${plan.ports[deployable]}`;
@@ -93,6 +115,7 @@ export function environmentFor(deployable: Deployable, plan: SystemPlan): Record
         // after ten registrations. Per-username login throttling stays on.
         REGISTER_ADDRESS_LIMIT: '1000000',
         LOGIN_ADDRESS_LIMIT: '1000000',
+        ...(plan.serviceClients ? { SERVICE_CLIENTS: serviceClientsVariable(plan.serviceClients) } : {}),
       };
     case 'user':
       return {
@@ -130,6 +153,10 @@ export function environmentFor(deployable: Deployable, plan: SystemPlan): Record
         ...nats,
         ...(infra?.qdrantUrl ? { QDRANT_URL: infra.qdrantUrl } : {}),
         POST_SERVICE_URL: urlOf(plan, 'post'),
+        // The re-index command's identity (`pnpm --filter @scalegram/search-service reindex`).
+        ...(plan.serviceClients?.search
+          ? { AUTH_URL: urlOf(plan, 'auth'), SERVICE_CLIENT_SECRET: plan.serviceClients.search }
+          : {}),
       };
     case 'notification':
       return { ...common, ...jwks, ...nats, ...(infra ? { DATABASE_URL: infra.databases.notification } : {}) };
