@@ -173,8 +173,10 @@ describe('skaffold.yaml', () => {
     const images = new Set(artifacts.map((artifact) => artifact.image));
     for (const deployment of ofKind(render('dev'), 'Deployment')) {
       const name = deployment.metadata.labels?.['app.kubernetes.io/name'];
-      const key = `scalegram_${name!.replace(/-/g, '_')}`;
-      expect(images.has(`scalegram/${name}`)).toBe(true);
+      // The repository the chart runs by default (the feed worker runs the feed image).
+      const repository = deployment.spec.template.spec.containers[0].image.split(':')[0] as string;
+      const key = repository.replace(/[/-]/g, '_');
+      expect([name, images.has(repository)]).toEqual([name, true]);
       expect(release.setValueTemplates[`services.${name}.image.repository`]).toBe(`{{.IMAGE_REPO_${key}}}`);
       expect(release.setValueTemplates[`services.${name}.image.tag`]).toBe(`{{.IMAGE_TAG_${key}}}`);
     }

@@ -18,6 +18,8 @@ const CALLS: Record<string, string[]> = {
   'media-worker': [],
   search: ['auth'],
   notification: ['auth'],
+  feed: ['auth', 'post', 'user'],
+  'feed-worker': [],
 };
 
 /** Which store pods each service (and its migration Job) may reach, and on which port. */
@@ -51,6 +53,14 @@ const STORES: Record<string, [string, number][]> = {
   ],
   notification: [
     ['postgres-notification', 5432],
+    ['nats', 4222],
+  ],
+  feed: [
+    ['redis', 6379],
+    ['nats', 4222],
+  ],
+  'feed-worker': [
+    ['redis', 6379],
     ['nats', 4222],
   ],
 };

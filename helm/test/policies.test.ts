@@ -22,7 +22,18 @@ describe.each(PROFILES)('the %s profile', (profile) => {
   test('runs every deployable', () => {
     const names = deployments.map((deployment) => deployment.metadata.labels?.['app.kubernetes.io/name']);
     expect(names).toEqual(
-      expect.arrayContaining(['gateway', 'auth', 'user', 'post', 'media', 'media-worker', 'search', 'notification']),
+      expect.arrayContaining([
+        'gateway',
+        'auth',
+        'user',
+        'post',
+        'media',
+        'media-worker',
+        'feed',
+        'feed-worker',
+        'search',
+        'notification',
+      ]),
     );
   });
 

@@ -195,3 +195,25 @@ config:
 secrets:
 {{ include "scalegram.databaseEnv" (dict "root" . "database" "notification" "env" "DATABASE_URL") }}
 {{- end -}}
+
+{{/* The feed API and its fan-out worker: one package, one image, the same variables. */}}
+{{- define "scalegram.env.feed" -}}
+{{- $redis := include "scalegram.redisEnv" . | fromYaml -}}
+config:
+  NATS_URL: {{ include "scalegram.natsUrl" . }}
+  JWKS_URL: {{ include "scalegram.jwksUrl" . }}
+  AUTH_ISSUER: {{ .Values.authIssuer | quote }}
+  USER_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "user") }}
+  POST_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "post") }}
+  {{- with $redis.config }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- with $redis.secrets }}
+secrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{- define "scalegram.env.feed-worker" -}}
+{{ include "scalegram.env.feed" . }}
+{{- end -}}

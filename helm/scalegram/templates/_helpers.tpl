@@ -59,6 +59,12 @@ search:
 notification:
   calls: [auth]
   stores: ["postgres:notification", nats]
+feed:
+  calls: [auth, post, user]
+  stores: [redis, nats]
+feed-worker:
+  calls: []
+  stores: [redis, nats]
 {{- end -}}
 
 {{/*
