@@ -1,5 +1,5 @@
-// A real Scalegram in this process for the integration tests: auth, user, post, media, the media worker
-// and the gateway (plus the feed when it is there), each started with its own `startXService` on an
+// A real Scalegram in this process for the integration tests: auth, user, post, media, the media worker,
+// the feed (API and fan-out worker, sharing one in-memory store) and the gateway, each started with its own `startXService` on an
 // ephemeral loopback port, all embedded (PGlite, in-memory KV, local files in a temporary directory) and
 // sharing one in-process bus. The gateway runs without its per-user rate limit and auth with wide
 // throttles, as every load target must (see the README).
@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAuthConfig } from '@scalegram/auth-service/config';
 import { startAuthService } from '@scalegram/auth-service/service';
+import { loadFeedConfig } from '@scalegram/feed-service/config';
+import { startFeedService } from '@scalegram/feed-service/service';
+import { startFeedWorker } from '@scalegram/feed-service/worker';
 import { loadGatewayConfig } from '@scalegram/gateway-service/config';
 import { startGatewayService } from '@scalegram/gateway-service/service';
+import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { loadMediaConfig } from '@scalegram/media-service/config';
 import { startMediaService } from '@scalegram/media-service/service';
 import { loadMediaWorkerConfig } from '@scalegram/media-worker-service/config';
@@ -34,11 +38,13 @@ interface Closable {
 export async function startTestSystem(): Promise<TestSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'loadgen-system-'));
   const bus = await createInProcessBus();
+  const feedStore = await openKeyValueStore({ keyPrefix: 'feed:' });
   const ports = {
     auth: await unusedPort(),
     user: await unusedPort(),
     post: await unusedPort(),
     media: await unusedPort(),
+    feed: await unusedPort(),
     gateway: await unusedPort(),
   };
   const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -94,6 +100,15 @@ export async function startTestSystem(): Promise<TestSystem> {
       { bus },
     );
     await listen(worker, 0);
+    const feedConfig = loadFeedConfig({
+      ...common,
+      PORT: String(ports.feed),
+      JWKS_URL: jwks,
+      USER_SERVICE_URL: url(ports.user),
+      POST_SERVICE_URL: url(ports.post),
+    });
+    await listen(await startFeedService(feedConfig, { bus, kv: feedStore }), ports.feed);
+    await listen(await startFeedWorker({ ...feedConfig, PORT: 0 }, { bus, kv: feedStore }), 0);
     await listen(
       await startGatewayService(
         loadGatewayConfig({
@@ -103,6 +118,7 @@ export async function startTestSystem(): Promise<TestSystem> {
           USER_SERVICE_URL: url(ports.user),
           POST_SERVICE_URL: url(ports.post),
           MEDIA_SERVICE_URL: url(ports.media),
+          FEED_SERVICE_URL: url(ports.feed),
           JWKS_URL: jwks,
           RATE_LIMIT_ENABLED: 'false',
         }),
@@ -110,15 +126,15 @@ export async function startTestSystem(): Promise<TestSystem> {
       ports.gateway,
     );
   } catch (error) {
-    await closeAll(started, bus, dir);
+    await closeAll(started, [bus, feedStore], dir);
     throw error;
   }
-  return { gatewayUrl: url(ports.gateway), close: () => closeAll(started, bus, dir) };
+  return { gatewayUrl: url(ports.gateway), close: () => closeAll(started, [bus, feedStore], dir) };
 }
 
-async function closeAll(started: Closable[], bus: { close(): Promise<void> }, dir: string): Promise<void> {
+async function closeAll(started: Closable[], shared: Array<{ close(): Promise<void> }>, dir: string): Promise<void> {
   // The gateway first, the stores' owners last: the reverse of the start order.
   for (const app of started.reverse()) await app.close().catch(() => undefined);
-  await bus.close();
+  for (const resource of shared) await resource.close();
   await rm(dir, { recursive: true, force: true });
 }
