@@ -32,7 +32,7 @@ export interface SseStreamOptions {
   closeAt: Date;
   response: ServerResponse;
   headers: Record<string, string>;
-  /** Called once the stream is sure to open, right before its headers are written (Fastify's hijack). */
+  /** Called once subscribed, before anything is written: from then on the stream owns the response (Fastify's hijack). */
   onOpen: () => void;
   logger: FastifyBaseLogger;
 }
@@ -75,11 +75,7 @@ export async function openSseStream(options: SseStreamOptions): Promise<SseStrea
   let queue: Promise<void> = new Promise<void>((resolve) => {
     start = resolve;
   }).then(async () => {
-    if (options.lastEventId === undefined) last = BigInt(await lastSeq(options.database, options.userId));
-    else {
-      last = BigInt(options.lastEventId);
-      await catchUp();
-    }
+    if (options.lastEventId !== undefined) await catchUp();
   });
   const enqueue = (task: () => Promise<void> | void) => {
     queue = queue
@@ -103,9 +99,16 @@ export async function openSseStream(options: SseStreamOptions): Promise<SseStrea
       await catchUp();
     });
 
-  // Subscribed before the start reads the database, so nothing committed in between is missed; a
-  // failure here (the bus is down) still lets the route answer 503 instead of an empty stream.
+  // Subscribed before the database is read, so nothing committed in between is missed. Both happen
+  // before the response starts: a failure (the bus or the database is down) is still a 503, and "from
+  // now on" (no Last-Event-ID) includes everything committed after the client got its 200.
   const unsubscribe = await options.hub.listen(options.userId, onMessage);
+  try {
+    last = BigInt(options.lastEventId ?? (await lastSeq(options.database, options.userId)));
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
 
   const heartbeat = setInterval(() => write(': ping\n\n'), options.heartbeatMs);
   const expiry = setTimeout(
@@ -125,12 +128,11 @@ export async function openSseStream(options: SseStreamOptions): Promise<SseStrea
   // A write racing a reset connection must not become an unhandled 'error'.
   response.on('error', finish);
   // The client may have gone while we subscribed, before 'close' had a listener.
+  options.onOpen();
   if (response.destroyed || response.socket?.destroyed !== false) {
     finish();
     return { end: () => undefined, closed };
   }
-
-  options.onOpen();
   response.writeHead(200, {
     ...options.headers,
     'content-type': 'text/event-stream; charset=utf-8',
@@ -140,7 +142,6 @@ export async function openSseStream(options: SseStreamOptions): Promise<SseStrea
     'x-accel-buffering': 'no',
   });
   write(`retry: ${options.retryMs}\n\n`);
-  enqueue(() => undefined);
   start();
 
   return {
