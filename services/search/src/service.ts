@@ -30,15 +30,17 @@ export async function startSearchService(config: SearchConfig, shared: SharedInf
     names: indexNames(config.SEARCH_COLLECTION),
     minScore: config.SEARCH_MIN_SCORE,
   };
+  const embeddedBus = config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'search-bus');
+  let bus: MessageBus;
   try {
+    // A collection filled by another embedder stops the start here (EmbedderMismatchError, ADR 0026).
     await openPostIndex(index, embedder, context.names);
+    bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'search', dataDir: embeddedBus }));
   } catch (error) {
-    await index.close();
     await closeEmbedder();
+    await index.close();
     throw error;
   }
-  const embeddedBus = config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'search-bus');
-  const bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'search', dataDir: embeddedBus }));
 
   const app = buildSearchApp({
     context,
