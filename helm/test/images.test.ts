@@ -198,11 +198,23 @@ describe('skaffold.yaml', () => {
   });
 
   test('the load-test Job runs the load generator image against the gateway Service', () => {
-    const [job] = parseManifests(readFileSync(join(REPOSITORY, 'k8s/loadtest-job.yaml'), 'utf8'));
-    const container = job!.spec.template.spec.containers[0];
+    const objects = parseManifests(readFileSync(join(REPOSITORY, 'k8s/loadtest-job.yaml'), 'utf8'));
+    const job = objects.find((object) => object.kind === 'Job')!;
+    const settings = objects.find((object) => object.kind === 'ConfigMap')!.data;
+    const container = job.spec.template.spec.containers[0];
     expect(container.image.split(':')[0]).toBe('scalegram/loadgen');
     expect(artifacts.map((artifact) => artifact.image)).toContain('scalegram/loadgen');
-    expect(container.args.join(' ')).toContain('http://scalegram-gateway.scalegram.svc/');
+    expect(container.envFrom[0].configMapRef.name).toBe(
+      objects.find((object) => object.kind === 'ConfigMap')!.metadata.name,
+    );
+    // The gateway Service of the chart (release scalegram, namespace scalegram), allowed by name.
+    const gateway = ofKind(render('dev'), 'Service').find((service) => service.metadata.name === 'scalegram-gateway')!;
+    expect(settings.SCALEGRAM_LOAD_TARGET).toBe(`http://${gateway.metadata.name}.scalegram.svc`);
+    expect(gateway.spec.ports[0].port).toBe(80);
+    expect(settings.SCALEGRAM_LOAD_ALLOW_HOST).toBe('scalegram-gateway.scalegram.svc');
+    expect(settings.SCALEGRAM_LOAD_OUT).toBe(
+      container.volumeMounts.find((m: { name: string }) => m.name === 'reports').mountPath,
+    );
   });
 });
 

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { type K8sObject, ofKind, PROFILES, REPOSITORY, render, template } from './support/helm.ts';
+import { parse } from 'yaml';
+import { CHART, type K8sObject, ofKind, PROFILES, REPOSITORY, render, template } from './support/helm.ts';
 
 interface ConfigSchema {
   properties: Record<string, { default?: unknown }>;
@@ -138,4 +139,32 @@ test('the search re-index Job gets what the re-index loader requires, from the s
     secretSha256: createHash('sha256').update(config.SERVICE_CLIENT_SECRET).digest('hex'),
     scopes: ['posts:read'],
   });
+});
+
+test('the skaffold loadtest profile only sets variables the gateway and auth know, with values they accept', async () => {
+  const skaffold = parse(readFileSync(join(REPOSITORY, 'skaffold.yaml'), 'utf8'));
+  const profile = skaffold.profiles.find((candidate: { name: string }) => candidate.name === 'loadtest');
+  const patch = profile.patches.find((candidate: { path: string }) => candidate.path.endsWith('/setValues'));
+  const sets = Object.entries(patch.value as Record<string, string>).flatMap(([key, value]) => [
+    '--set-string',
+    `${key}=${value}`,
+  ]);
+  const objects = template(['-f', join(CHART, 'values-dev.yaml'), ...sets]);
+  for (const name of ['gateway', 'auth']) {
+    const deployment = ofKind(objects, 'Deployment').find((d) => d.metadata.name === `scalegram-${name}`)!;
+    const { schema, load } = await configModuleOf(name);
+    const env = environmentOf(objects, deployment);
+    expect([...env.keys()].filter((key) => !(key in schema.properties))).toEqual([]);
+    expect(() => load(Object.fromEntries(env))).not.toThrow();
+  }
+  const gateway = ofKind(objects, 'ConfigMap').find((map) => map.metadata.name === 'scalegram-gateway');
+  expect(gateway?.data.RATE_LIMIT_ENABLED).toBe('false');
+});
+
+test('a variable a service does not know is caught (the check is real)', async () => {
+  const objects = template(['--set', 'services.post.env.POST_DATABSE_POOL_MAX=5']);
+  const deployment = ofKind(objects, 'Deployment').find((d) => d.metadata.name === 'scalegram-post')!;
+  const { schema } = await configModuleOf('post');
+  const env = environmentOf(objects, deployment);
+  expect([...env.keys()].filter((key) => !(key in schema.properties))).toEqual(['POST_DATABSE_POOL_MAX']);
 });
