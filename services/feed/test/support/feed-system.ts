@@ -63,7 +63,10 @@ export async function startFeedSystem(options: FeedSystemOptions = {}): Promise<
   // Released in reverse order on close, or at once when a later step of the setup fails.
   const cleanups: (() => Promise<unknown>)[] = [];
   const release = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+    // Every step runs even when an earlier one fails (a database must not outlive a failed close).
+    const failures: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error) => failures.push(error));
+    if (failures.length > 0) throw new AggregateError(failures, 'feed system did not close cleanly');
   };
   try {
     return await assemble(options, cleanups, release);
