@@ -15,6 +15,9 @@ import type { SearchContext } from './search-context.ts';
 import { indexNames } from './store/index-names.ts';
 import { openEmbedder, openVectorIndex } from './store/open-adapters.ts';
 import { openPostIndex } from './store/open-post-index.ts';
+import { pruneTombstones, TOMBSTONE_RETENTION_MS } from './store/tombstone-sweep.ts';
+
+const TOMBSTONE_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface SharedInfrastructure {
   /** A bus owned by the caller (the embedded runner's single in-process bus); not closed here. */
@@ -60,6 +63,13 @@ export async function startSearchService(config: SearchConfig, shared: SharedInf
   if (shared.bus === undefined) app.addHook('onClose', () => bus.close());
   let consumer: Consumer | undefined;
   app.addHook('onClose', async () => consumer?.stop());
+  const sweep = setInterval(() => {
+    pruneTombstones(context, Date.now() - TOMBSTONE_RETENTION_MS).catch((error: unknown) =>
+      app.log.warn({ err: error }, 'tombstone sweep failed; the next one retries'),
+    );
+  }, TOMBSTONE_SWEEP_INTERVAL_MS);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
   await app.ready();
   try {
     consumer = await startPostIndexConsumer({

@@ -7,6 +7,7 @@ import type { SearchContext } from '../src/search-context.ts';
 import { indexNames } from '../src/store/index-names.ts';
 import { type IndexablePost, indexPosts, preparePosts, removePost, writePosts } from '../src/store/index-writes.ts';
 import { EmbedderMismatchError, openPostIndex } from '../src/store/open-post-index.ts';
+import { pruneTombstones, TOMBSTONE_RETENTION_MS } from '../src/store/tombstone-sweep.ts';
 
 let context: SearchContext;
 const post = (postId: string, text: string, version: number): IndexablePost => ({
@@ -58,6 +59,25 @@ describe('index writes', () => {
     await removePost(context, '7', 2);
     expect((await context.index.get('posts--building', ['7', '8'])).map((p) => p.id)).toEqual(['8']);
     expect((await context.index.get(context.names.live, ['7', '8'])).map((p) => p.id)).toEqual(['8']);
+  });
+});
+
+describe('tombstone sweep', () => {
+  it('removes the tombstones older than the cut-off, in batches, and keeps the rest', async () => {
+    for (const [id, at] of [
+      ['1', 1_000],
+      ['2', 2_000],
+      ['3', 3_000],
+      ['4', 4_000],
+    ] as const)
+      await removePost(context, id, at);
+    expect(await pruneTombstones(context, 3_000, 1)).toBe(2);
+    expect((await context.index.get(context.names.tombstones, ['1', '2', '3', '4'])).map((p) => p.id)).toEqual([
+      '3',
+      '4',
+    ]);
+    expect(await pruneTombstones(context, 3_000)).toBe(0);
+    expect(TOMBSTONE_RETENTION_MS).toBeGreaterThan(7 * 24 * 60 * 60 * 1000); // longer than POSTS keeps events
   });
 });
 

@@ -14,8 +14,15 @@ export function postCollectionOptions(embedder: Embedder): CollectionOptions {
   };
 }
 
-/** Tombstones are ids with a deletion time; the one-dimensional vector is only there because the port needs one. */
-export const TOMBSTONE_OPTIONS: CollectionOptions = { dimension: 1, distance: 'cosine' };
+/**
+ * Tombstones are ids with a deletion time (indexed: the sweep filters on it); the one-dimensional vector is
+ * only there because the port needs one.
+ */
+export const TOMBSTONE_OPTIONS: CollectionOptions = {
+  dimension: 1,
+  distance: 'cosine',
+  payloadIndexes: { deletedAt: 'integer' },
+};
 
 export class EmbedderMismatchError extends Error {
   override name = 'EmbedderMismatchError';
