@@ -64,6 +64,22 @@ describe('seedSocialNetwork against the real services', () => {
       await api.close();
     }
 
+    // Fan-out on write put the friends' posts, and user 7's own, into its home timeline (asynchronously:
+    // poll a little).
+    const reader = first.users[7];
+    const friendIds = new Set([reader?.id, ...Array.from(graph.following(7), (v) => first.users[v]?.id)]);
+    let page: { items: Array<{ post: { authorId: string } }> } = { items: [] };
+    for (let attempt = 0; attempt < 50 && page.items.length < 2 * friendIds.size; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      const response = await fetch(`${system.gatewayUrl}/api/v1/feed?limit=100`, {
+        headers: { authorization: `Bearer ${reader?.accessToken}` },
+      });
+      expect(response.status).toBe(200);
+      page = (await response.json()) as typeof page;
+    }
+    expect(page.items).toHaveLength(2 * friendIds.size);
+    for (const item of page.items) expect(friendIds.has(item.post.authorId)).toBe(true);
+
     // Again with the same users: everyone logs in, follows are skipped, posts are replays.
     const second = await seedSocialNetwork({
       baseUrl: system.gatewayUrl,
