@@ -7,9 +7,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadAuthConfig } from '@scalegram/auth-service/config';
 import { startAuthService } from '@scalegram/auth-service/service';
+import { loadFeedConfig } from '@scalegram/feed-service/config';
+import { startFeedService } from '@scalegram/feed-service/service';
+import { startFeedWorker } from '@scalegram/feed-service/worker';
 import { loadGatewayConfig } from '@scalegram/gateway-service/config';
 import { startGatewayService } from '@scalegram/gateway-service/service';
 import type { App } from '@scalegram/kit/app';
+import { openKeyValueStore } from '@scalegram/kv/open-store';
+import type { KeyValueStore } from '@scalegram/kv/port';
 import { loadMediaConfig } from '@scalegram/media-service/config';
 import { startMediaService } from '@scalegram/media-service/service';
 import { loadMediaWorkerConfig } from '@scalegram/media-worker-service/config';
@@ -31,6 +36,8 @@ import { type Deployable, environmentAmong, type SystemPlan } from './system-pla
 interface Shared {
   bus: MessageBus;
   pglite: PgliteEngine;
+  /** The feed's store, shared by its API and its fan-out worker (as both share Redis in a cluster). */
+  feedKv: KeyValueStore;
 }
 
 type Starter = (env: Record<string, string>, shared: Shared) => Promise<App>;
@@ -42,6 +49,8 @@ const STARTERS: Partial<Record<Deployable, Starter>> = {
   post: (env, shared) => startPostService(loadPostConfig(env), shared),
   media: (env, shared) => startMediaService(loadMediaConfig(env), shared),
   'media-worker': (env, { bus }) => startMediaWorkerService(loadMediaWorkerConfig(env), { bus }),
+  feed: (env, { bus, feedKv }) => startFeedService(loadFeedConfig(env), { bus, kv: feedKv }),
+  'feed-worker': (env, { bus, feedKv }) => startFeedWorker(loadFeedConfig(env), { bus, kv: feedKv }),
   search: (env, { bus }) => startSearchService(loadSearchConfig(env), { bus }),
   notification: (env, { bus }) => startNotificationService(loadNotificationConfig(env), { bus }),
   gateway: (env) => startGatewayService(loadGatewayConfig(env)),
@@ -74,6 +83,8 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Run
   await mkdir(plan.dataDir, { recursive: true });
   const bus = await createInProcessBus({ dataDir: join(plan.dataDir, 'bus') });
   const pglite = await createPgliteEngine({ dataDir: join(plan.dataDir, 'pglite') });
+  // In memory: timelines are a cache of the post and user services, regenerated after a restart.
+  const feedKv = await openKeyValueStore({ keyPrefix: 'feed:' });
   const apps = new Map<Deployable, App>();
 
   const stop = async () => {
@@ -85,12 +96,13 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Run
     apps.clear();
     await bus.close();
     await pglite.close();
+    await feedKv.close();
   };
 
   try {
     for (const deployable of EMBEDDED_DEPLOYABLES) {
       const start = STARTERS[deployable] as Starter;
-      const app = await start(environmentAmong(deployable, plan, EMBEDDED_DEPLOYABLES), { bus, pglite });
+      const app = await start(environmentAmong(deployable, plan, EMBEDDED_DEPLOYABLES), { bus, pglite, feedKv });
       apps.set(deployable, app);
       await app.listen({ port: plan.ports[deployable], host: plan.host });
       options.onStarted?.(deployable, `http://${displayHost(plan.host)}:${plan.ports[deployable]}`);
@@ -109,6 +121,7 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Run
     const app = await (STARTERS.gateway as Starter)(environmentAmong('gateway', next, EMBEDDED_DEPLOYABLES), {
       bus,
       pglite,
+      feedKv,
     });
     apps.set('gateway', app);
     await app.listen({ port: next.ports.gateway, host: next.host });
