@@ -1,7 +1,10 @@
 // The composed routes against the REAL post, user and media services (in-process, scratch Postgres
-// databases) and doubles of the feed and search services that speak exactly their contracts:
-// hydration (post, author, media URLs in the post's order, likedByMe), a post deleted between the feed
-// read and the batch, lookups that degrade (partial/missing), 503 when the feed is down, and search.
+// databases) and doubles of the feed and search services that speak exactly their contracts. The
+// doubles are for what the real ones cannot be made to do on cue: list a post that was deleted a moment
+// ago, or answer a bad cursor; test/system-e2e.test.ts runs the same routes over the real feed and
+// search services. Covered here: hydration (post, author, media URLs in the post's order, likedByMe),
+// a post deleted between the feed read and the batch, lookups that degrade (partial/missing), 503 when
+// the feed or post service is down, and search.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';

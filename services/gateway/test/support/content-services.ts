@@ -11,6 +11,7 @@ import { loadMediaConfig } from '@scalegram/media-service/config';
 import { startMediaService } from '@scalegram/media-service/service';
 import { loadPostConfig } from '@scalegram/post-service/config';
 import { startPostService } from '@scalegram/post-service/service';
+import type { MessageBus } from '@scalegram/queue/port';
 import { loadUserConfig } from '@scalegram/user-service/config';
 import { startUserService } from '@scalegram/user-service/service';
 import { SignJWT } from 'jose';
@@ -37,6 +38,9 @@ export interface ContentServices {
   createPost(author: TestUser, text: string, mediaIds?: string[]): Promise<string>;
   like(user: TestUser, postId: string): Promise<void>;
   deletePost(author: TestUser, postId: string): Promise<void>;
+  follow(follower: TestUser, followee: TestUser): Promise<void>;
+  /** Creates a scratch database (dropped on close) and returns its URL. */
+  database(suffix: string): string;
   close(): Promise<void>;
 }
 
@@ -67,9 +71,19 @@ async function call(url: string, init: RequestInit & { expect: number }): Promis
 
 let userSequence = 0;
 
-export async function startContentServices(): Promise<ContentServices> {
+export interface ContentOptions {
+  /** One bus for every service (events flow between them); without it each has its own in-process bus. */
+  bus?: MessageBus;
+}
+
+export async function startContentServices(options: ContentOptions = {}): Promise<ContentServices> {
+  const shared = options.bus ? { bus: options.bus } : {};
   const run = `sg_gw_${randomBytes(4).toString('hex')}`;
-  const databases = { user: `${run}_user`, media: `${run}_media`, post: `${run}_post` };
+  const databases: Record<string, string> & { user: string; media: string; post: string } = {
+    user: `${run}_user`,
+    media: `${run}_media`,
+    post: `${run}_post`,
+  };
   for (const name of Object.values(databases)) psql('postgres', `create database ${name}`);
 
   const key = await createSigningKey('content-key');
@@ -78,9 +92,12 @@ export async function startContentServices(): Promise<ContentServices> {
   const jwksUrl = `${authUrl}/.well-known/jwks.json`;
   const common = { JWKS_URL: jwksUrl, AUTH_ISSUER: ISSUER, LOG_LEVEL: 'silent' };
 
-  const user = await startUserService(loadUserConfig({ ...common, DATABASE_URL: databaseUrl(databases.user) }));
+  const user = await startUserService(loadUserConfig({ ...common, DATABASE_URL: databaseUrl(databases.user) }), shared);
   const userUrl = await listen(user);
-  const media = await startMediaService(loadMediaConfig({ ...common, DATABASE_URL: databaseUrl(databases.media) }));
+  const media = await startMediaService(
+    loadMediaConfig({ ...common, DATABASE_URL: databaseUrl(databases.media) }),
+    shared,
+  );
   const mediaUrl = await listen(media);
   const post = await startPostService(
     loadPostConfig({
@@ -89,6 +106,7 @@ export async function startContentServices(): Promise<ContentServices> {
       POST_DATABASE_POOL_MAX: '3',
       MEDIA_SERVICE_URL: mediaUrl,
     }),
+    shared,
   );
   const postUrl = await listen(post);
 
@@ -150,6 +168,19 @@ export async function startContentServices(): Promise<ContentServices> {
     },
     async deletePost(author, postId) {
       await call(`${postUrl}/api/v1/posts/${postId}`, { method: 'DELETE', headers: author.headers, expect: 204 });
+    },
+    async follow(follower, followee) {
+      await call(`${userUrl}/api/v1/users/${followee.id}/follow`, {
+        method: 'PUT',
+        headers: follower.headers,
+        expect: 204,
+      });
+    },
+    database(suffix) {
+      const name = `${run}_${suffix}`;
+      psql('postgres', `create database ${name}`);
+      databases[suffix as keyof typeof databases] = name;
+      return databaseUrl(name);
     },
     async close() {
       await post.close();
