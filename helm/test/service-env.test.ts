@@ -168,3 +168,32 @@ test('a variable a service does not know is caught (the check is real)', async (
   const env = environmentOf(objects, deployment);
   expect([...env.keys()].filter((key) => !(key in schema.properties))).toEqual(['POST_DATABSE_POOL_MAX']);
 });
+
+test("each migration Job's script calls functions its service's package really exports", async () => {
+  for (const job of ofKind(render('default'), 'Job').filter((candidate) =>
+    candidate.metadata.name.endsWith('-migrations'),
+  )) {
+    const service = job.metadata.labels?.['app.kubernetes.io/name']?.replace(/-migrations$/, '') ?? '';
+    const script: string = job.spec.template.spec.containers[0].command.join('\n');
+    const load = /\{ (load\w+Config) \} = await import\('\/app\/dist\/config\.js'\)/.exec(script)?.[1];
+    const start = /\{ (start\w+Service) \} = await import\('\/app\/dist\/service\.js'\)/.exec(script)?.[1];
+    const { name, exports } = JSON.parse(
+      readFileSync(join(SERVICES, directoryOf(service)!, 'package.json'), 'utf8'),
+    ) as {
+      name: string;
+      exports: Record<string, { default: string }>;
+    };
+    // The image is the package deployed at /app (services/*/Dockerfile): its built exports are there.
+    expect([exports['./config']?.default, exports['./service']?.default]).toEqual([
+      './dist/config.js',
+      './dist/service.js',
+    ]);
+    const config = (await import(`${name}/config`)) as Record<string, unknown>;
+    const assembly = (await import(`${name}/service`)) as Record<string, unknown>;
+    expect([service, typeof config[load ?? ''], typeof assembly[start ?? '']]).toEqual([
+      service,
+      'function',
+      'function',
+    ]);
+  }
+});
