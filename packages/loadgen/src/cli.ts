@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // scalegram-load: the command-line front of the load generator. Prints a progress line a second to
 // stderr, writes <out>/<scenario>-<kind>-<date>.{json,md,svg}, prints the Markdown summary to stdout, and
-// exits 1 when the error rate is above --max-error-rate (or find-max found no passing rate), 2 on bad usage.
+// exits 1 when the error rate is above --max-error-rate (or find-max found no passing rate), 2 on bad usage
+// or when the run cannot start (e.g. seeding failed). `seed` only seeds (or reuses) the population.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { runBenchmark } from './benchmark.ts';
@@ -54,37 +55,41 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       say(line);
     },
   };
-  if (options.command === 'seed') {
-    if (!social || options.config.url === undefined) throw new RangeError('seed needs a --target and a --graph');
-    await mkdir(dirname(social.statePath), { recursive: true });
-    const population = await preparePopulation(options.config.url, social);
-    await population.close();
-    say(`wrote ${social.statePath}`);
-    return 0;
-  }
-  if (social) await mkdir(dirname(social.statePath), { recursive: true });
-  const report = await runBenchmark({
-    ...options.config,
-    social,
-    onSecond: (point, inFlight) => say(progressLine(point, inFlight)),
-    onStep: (step, label) => say(stepLine(step, label)),
-    log: say,
-  });
-  const files = await writeReport(report, options.out);
-  process.stdout.write(renderMarkdown(report));
-  say(`\nwrote ${files.json}\n      ${files.markdown}\n      ${files.svg}`);
+  try {
+    if (options.command === 'seed') {
+      if (!social || options.config.url === undefined) throw new RangeError('seed needs a --target and a --graph');
+      await mkdir(dirname(social.statePath), { recursive: true });
+      const population = await preparePopulation(options.config.url, social);
+      await population.close();
+      say(`wrote ${social.statePath}`);
+      return 0;
+    }
+    if (social) await mkdir(dirname(social.statePath), { recursive: true });
+    const report = await runBenchmark({
+      ...options.config,
+      social,
+      onSecond: (point, inFlight) => say(progressLine(point, inFlight)),
+      onStep: (step, label) => say(stepLine(step, label)),
+      log: say,
+    });
+    const files = await writeReport(report, options.out);
+    process.stdout.write(renderMarkdown(report));
+    say(`\nwrote ${files.json}\n      ${files.markdown}\n      ${files.svg}`);
 
-  if (report.findMax && report.findMax.maxSustainedRate === null) {
-    say('no step met the objective');
-    return 1;
+    if (report.findMax && report.findMax.maxSustainedRate === null) {
+      say('no step met the objective');
+      return 1;
+    }
+    if (report.result.errorRate > options.maxErrorRate) {
+      say(
+        `error rate ${(report.result.errorRate * 100).toFixed(2)} % is above --max-error-rate ${options.maxErrorRate * 100} %`,
+      );
+      return 1;
+    }
+    return 0;
+  } finally {
+    bar?.stop();
   }
-  if (report.result.errorRate > options.maxErrorRate) {
-    say(
-      `error rate ${(report.result.errorRate * 100).toFixed(2)} % is above --max-error-rate ${options.maxErrorRate * 100} %`,
-    );
-    return 1;
-  }
-  return 0;
 }
 
 // Run only when executed, not when imported (tests import main()).
