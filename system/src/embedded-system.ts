@@ -52,7 +52,7 @@ const STARTERS: Partial<Record<Deployable, Starter>> = {
   feed: (env, { bus, feedKv }) => startFeedService(loadFeedConfig(env), { bus, kv: feedKv }),
   'feed-worker': (env, { bus, feedKv }) => startFeedWorker(loadFeedConfig(env), { bus, kv: feedKv }),
   search: (env, { bus }) => startSearchService(loadSearchConfig(env), { bus }),
-  notification: (env, { bus }) => startNotificationService(loadNotificationConfig(env), { bus }),
+  notification: (env, { bus, pglite }) => startNotificationService(loadNotificationConfig(env), { bus, pglite }),
   gateway: (env) => startGatewayService(loadGatewayConfig(env)),
 };
 

@@ -8,6 +8,7 @@ import type { App } from '@scalegram/kit/app';
 import { openBus } from '@scalegram/queue/open-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import { openDatabase } from '@scalegram/relational/open-database';
+import type { PgliteEngine } from '@scalegram/relational/pglite-engine';
 import { buildNotificationApp } from './app.ts';
 import { type NotificationConfig, USER_AUDIENCE } from './config.ts';
 import { startNotificationConsumer } from './events/notification-consumer.ts';
@@ -18,6 +19,8 @@ import type { NotificationDatabase } from './store/schema.ts';
 export interface SharedInfrastructure {
   /** A bus owned by the caller (the embedded runner's single in-process bus); not closed here. */
   bus?: MessageBus;
+  /** The embedded runner's shared PGlite engine: without a database URL, this service's schema in it. */
+  pglite?: PgliteEngine;
 }
 
 export async function startNotificationService(
@@ -30,6 +33,7 @@ export async function startNotificationService(
     url: config.DATABASE_URL,
     dataDir: embeddedDir('notification-db'),
     poolMax: config.DATABASE_POOL_MAX,
+    engine: shared.pglite && { engine: shared.pglite, schema: 'notification' },
   });
   const bus =
     shared.bus ??
