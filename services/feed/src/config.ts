@@ -23,9 +23,9 @@ export const FeedConfigSchema = Type.Object({
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 3000 }),
   /** Entries kept per home timeline (Twitter and Mastodon keep 800). */
   FEED_TIMELINE_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 800 }),
-  /** A timeline nobody read for this long expires; the next read regenerates it (ADR 0028). */
+  /** A timeline nobody read for this long expires; the next read regenerates it (ADR 0034). */
   FEED_TIMELINE_TTL_MS: Type.Integer({ minimum: 1000, default: 14 * 24 * 60 * 60 * 1000 }),
-  /** Authors with more followers than this are not fanned out; readers merge their posts (ADR 0029). */
+  /** Authors with more followers than this are not fanned out; readers merge their posts (ADR 0036). */
   FEED_CELEBRITY_THRESHOLD: Type.Integer({ minimum: 0, default: 10_000 }),
   /** Newest posts kept per author (backfill on follow, celebrity merge, regeneration per author). */
   FEED_RECENT_POSTS_PER_AUTHOR: Type.Integer({ minimum: 1, maximum: 200, default: 100 }),

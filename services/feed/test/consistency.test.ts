@@ -1,4 +1,4 @@
-// The races the design has to win (ADR 0030, 0031), on the in-memory store (the KV contract suite
+// The races the design has to win (ADR 0037), on the in-memory store (the KV contract suite
 // proves it behaves like Redis): single-flight regeneration within and across replicas, a post fanned
 // out while a regeneration runs, a late redelivered follow, writes only into complete timelines.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';

@@ -1,4 +1,4 @@
-// Who receives a new post's id (ADR 0029). Below the threshold, every follower (fan-out on write); above
+// Who receives a new post's id (ADR 0036). Below the threshold, every follower (fan-out on write); above
 // it, nobody but the author: followers merge the author's recent posts when they read. Once an author has
 // been a celebrity the feed keeps merging their posts at read time, even if they drop back below.
 

@@ -1,4 +1,4 @@
-// Read-time merge of the hybrid fan-out (ADR 0029): the reader's stored timeline plus the recent posts of
+// Read-time merge of the hybrid fan-out (ADR 0036): the reader's stored timeline plus the recent posts of
 // the celebrities they follow, each list newest first, merged newest first without duplicates (a post can
 // be in both: the author's own, or one fanned out before its author crossed the threshold).
 

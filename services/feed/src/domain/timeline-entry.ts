@@ -1,4 +1,4 @@
-// How a post is stored in a timeline (ADR 0027). Every member of a timeline sorted set has score 0 and is
+// How a post is stored in a timeline (ADR 0034). Every member of a timeline sorted set has score 0 and is
 // `<post id, zero-padded to 19 digits>:<author id>`: with equal scores Redis orders members byte by byte,
 // and zero-padded decimal strings compare exactly like the 64-bit numbers they spell, which a double score
 // cannot (it holds 53 bits). The author rides along so that an unfollow can remove an author's posts

@@ -1,6 +1,6 @@
 // The feed's durable consumer of POSTS: `post.created` fans the post out, `post.deleted` takes it out
 // of every timeline; other post events are acknowledged and ignored. Every step is a set operation on
-// deterministic members, so a redelivered event changes nothing (ADR 0030).
+// deterministic members, so a redelivered event changes nothing (ADR 0037).
 import type { Event } from '@scalegram/contracts/events';
 import { streamConfig } from '@scalegram/contracts/events';
 import {

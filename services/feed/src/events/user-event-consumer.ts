@@ -1,7 +1,7 @@
 // The feed's durable consumer of USERS: `user.followed` / `user.unfollowed` keep the follower projection
 // and the reader's timeline in step (backfill the followee's recent posts; remove them). Other user
 // events are acknowledged and ignored. A late redelivery cannot undo a newer change of the same edge: the
-// stream sequence last applied per edge is kept, and older ones are skipped (ADR 0030).
+// stream sequence last applied per edge is kept, and older ones are skipped (ADR 0037).
 import type { Event } from '@scalegram/contracts/events';
 import { streamConfig } from '@scalegram/contracts/events';
 import { USERS_STREAM, UserEventType, type UserFollowData } from '@scalegram/contracts/user-events';

@@ -1,5 +1,5 @@
 // Rebuilds a missing home timeline (new reader, expired, evicted, Redis flushed) from the authoritative
-// services, on the read path with the reader's token, single-flight (ADR 0031):
+// services, on the read path with the reader's token, single-flight (ADR 0037):
 //   - in this replica, concurrent reads of one timeline share one promise;
 //   - across replicas, a Redis lock (SET NX PX) elects one regenerator; the others poll for the sentinel
 //     and answer 503 + Retry-After if it does not appear within FEED_REGENERATION_WAIT_MS.

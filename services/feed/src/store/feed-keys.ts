@@ -1,4 +1,4 @@
-// Every Redis key the feed owns (under KV_KEY_PREFIX, `feed:` by default). See ADR 0027 and 0030.
+// Every Redis key the feed owns (under KV_KEY_PREFIX, `feed:` by default). See ADR 0034 to 0037.
 export const keys = {
   /** Home timeline: sorted set of entries + the sentinel; expires when nobody reads it. */
   timeline: (userId: string) => `tl:${userId}`,

@@ -1,5 +1,5 @@
 // One page of a reader's home feed: their stored timeline merged with the recent posts of the
-// celebrities they follow (ADR 0029), newest first, strictly older than the cursor (ADR 0027).
+// celebrities they follow (ADR 0036), newest first, strictly older than the cursor (ADR 0034).
 import type { FeedItem, FeedPage } from '@scalegram/contracts/feed';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { encodeFeedCursor } from '../domain/feed-cursor.ts';

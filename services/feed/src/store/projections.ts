@@ -1,5 +1,5 @@
 // The projections the worker keeps from USERS and POSTS events so that it never calls another service
-// (ADR 0028): followers and following per user, the newest posts per author, and the celebrity set.
+// (ADR 0035): followers and following per user, the newest posts per author, and the celebrity set.
 // Sets are sorted sets with score 0 (the port has no plain sets), paged by member with lexicographic
 // bounds, which stay stable while members come and go.
 import type { KeyValueBatch, KeyValueStore } from '@scalegram/kv/port';

@@ -1,5 +1,5 @@
 // Writes one entry change (a post added or removed) into many home timelines, in two round trips per
-// batch (ADR 0030):
+// batch (ADR 0037):
 //   1. a pipeline reading, for every target, whether its timeline is complete (the sentinel), whether a
 //      regeneration holds its lock, and its remaining time to live;
 //   2. one transaction applying the change where it belongs:
