@@ -314,3 +314,25 @@ test('external stores: no in-cluster server, and the URLs come from the named Se
   const user = ofKind(objects, 'Job').find((job) => job.metadata.name === 'scalegram-user-migrations');
   expect(user?.metadata.annotations?.['helm.sh/hook']).toBe('post-install,pre-upgrade');
 });
+
+test('a disabled service leaves no trace: no workload, no route in the gateway, no store only it used', () => {
+  const objects = template([
+    '--set',
+    'services.search.enabled=false',
+    '--set',
+    'services.feed.enabled=false',
+    '--set',
+    'services.feed-worker.enabled=false',
+  ]);
+  const names = objects.map((object) => `${object.kind}/${object.metadata.name}`);
+  expect(names.filter((name) => /search|feed|qdrant|service-clients/.test(name))).toEqual([]);
+  const gateway = ofKind(objects, 'ConfigMap').find((map) => map.metadata.name === 'scalegram-gateway')?.data;
+  expect(Object.keys(gateway ?? {})).not.toEqual(expect.arrayContaining(['FEED_SERVICE_URL']));
+  expect(gateway?.SEARCH_SERVICE_URL).toBeUndefined();
+  expect(gateway?.NOTIFICATION_SERVICE_URL).toBe('http://scalegram-notification');
+  // auth registers no service clients when nobody uses them.
+  const auth = ofKind(objects, 'Deployment').find((deployment) => deployment.metadata.name === 'scalegram-auth');
+  expect(auth?.spec.template.spec.containers[0].env.map((entry: { name: string }) => entry.name)).not.toContain(
+    'SERVICE_CLIENTS',
+  );
+});
