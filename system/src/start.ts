@@ -118,15 +118,17 @@ async function run(options: StartOptions): Promise<void> {
     }
   }
 
+  // What a person types: localhost (the services bind 127.0.0.1 unless --host says otherwise).
+  const shownUrl = gatewayUrl.replace('//127.0.0.1:', '//localhost:');
   const lines = [
     '',
     `  Scalegram is running (${options.mode} mode)`,
     '',
-    `  Gateway      ${gatewayUrl}`,
-    `  Swagger UI   ${gatewayUrl}/docs`,
+    `  Gateway      ${shownUrl}`,
+    `  Swagger UI   ${shownUrl}/docs`,
     ...(demoUser ? [`  Demo login   ${demoUser} / ${DEMO_PASSWORD}   (any of user_0 … user_961)`] : []),
     '',
-    `  Try:  curl -s ${gatewayUrl}/api/v1/auth/login -H 'content-type: application/json' \\`,
+    `  Try:  curl -s ${shownUrl}/api/v1/auth/login -H 'content-type: application/json' \\`,
     `          -d '{"username":"${demoUser ?? 'user_0'}","password":"${DEMO_PASSWORD}"}'`,
     '',
     '  Ctrl-C stops everything.',
