@@ -195,6 +195,7 @@ test('production: every Deployment has an autoscaling/v2 HPA on CPU and memory w
     expect(hpa?.spec.minReplicas).toBeGreaterThanOrEqual(2);
     // The HPA owns the replica count.
     expect(deployment.spec.replicas).toBeUndefined();
+    expect(deployment.spec.template.spec.containers[0].image).toMatch(/^ghcr\.io\/scalegram\/[a-z-]+:0\.1\.0$/);
     const labels = deployment.spec.template.metadata.labels;
     expect(pdbs.some((pdb) => matches(pdb.spec.selector, labels))).toBe(true);
   }
