@@ -14,6 +14,7 @@ import type { FeedWorkerContext } from '../src/events/feed-context.ts';
 import { applyFollowChange } from '../src/events/user-event-consumer.ts';
 import { createTimelineRegenerator, type RegenerationDeps } from '../src/regeneration/timeline-regenerator.ts';
 import { keys } from '../src/store/feed-keys.ts';
+import { celebritiesFollowedBy } from '../src/store/projections.ts';
 import { applyToTimelines } from '../src/store/timeline-writes.ts';
 
 let kv: KeyValueStore;
@@ -182,5 +183,23 @@ describe('follow events', () => {
     expect(await kv.zscore(keys.following('1'), '2')).toBeNull();
     await applyFollowChange(context(), delivery(UserEventType.followed, 7));
     expect(await kv.zscore(keys.followers('2'), '1')).toBe(0);
+  });
+});
+
+describe('celebrities followed', () => {
+  it('finds them whichever set is smaller', async () => {
+    await kv.zadd(keys.celebrities(), [
+      { member: '50', score: 3 },
+      { member: '60', score: 1 },
+      { member: '70', score: 2 },
+    ]);
+    await kv.zadd(keys.following('1'), [{ member: '60', score: 0 }]); // fewer followees than celebrities
+    await kv.zadd(
+      keys.following('2'),
+      ['10', '20', '50', '60', '80'].map((member) => ({ member, score: 0 })),
+    );
+    expect(await celebritiesFollowedBy(kv, '1')).toEqual(['60']);
+    expect((await celebritiesFollowedBy(kv, '2')).sort()).toEqual(['50', '60']);
+    expect(await celebritiesFollowedBy(kv, '3')).toEqual([]);
   });
 });

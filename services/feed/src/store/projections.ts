@@ -25,8 +25,9 @@ export async function forEachFollowerPage(
   }
 }
 
+/** Every member, by rank (valid whatever the scores). */
 export async function allMembers(kv: KeyValueStore, key: string): Promise<string[]> {
-  return kv.zrangeByLex(key, '-', '+');
+  return (await kv.zrange(key, 0, -1)).map((entry) => entry.member);
 }
 
 export function followerCount(kv: KeyValueStore, authorId: string): Promise<number> {
@@ -39,14 +40,23 @@ export async function markCelebrity(kv: KeyValueStore, authorId: string): Promis
   }
 }
 
-/** The celebrities among `candidates` (e.g. whom a reader follows). */
+/** The celebrities a reader follows: whichever of the two sets is smaller is walked, the other probed. */
 export async function celebritiesFollowedBy(kv: KeyValueStore, userId: string): Promise<string[]> {
-  const celebrities = (await kv.zrange(keys.celebrities(), 0, -1)).map((entry) => entry.member);
-  if (celebrities.length === 0) return [];
+  const [celebrityCount, followingCount] = await kv
+    .batch()
+    .zcard(keys.celebrities())
+    .zcard(keys.following(userId))
+    .exec();
+  if (celebrityCount === 0 || followingCount === 0) return [];
+  const [walk, probe] =
+    celebrityCount <= followingCount
+      ? [keys.celebrities(), keys.following(userId)]
+      : [keys.following(userId), keys.celebrities()];
+  const candidates = await allMembers(kv, walk);
   let batch = kv.batch() as unknown as AnyBatch;
-  for (const celebrity of celebrities) batch = batch.zscore(keys.following(userId), celebrity);
+  for (const candidate of candidates) batch = batch.zscore(probe, candidate);
   const scores = await batch.exec();
-  return celebrities.filter((_, index) => scores[index] !== null);
+  return candidates.filter((_, index) => scores[index] !== null);
 }
 
 /** Adds a post to its author's recent posts, keeping the newest `max` (and the sentinel, if any). */
