@@ -52,6 +52,36 @@ describe('find-max and closed loop', () => {
     expect(result.steps).toHaveLength(firstFailure + 1 + 2);
   });
 
+  it('halves a start rate that fails until a step passes, then bisects', async () => {
+    const target = createHttpTarget({ url: slow.url, connections: 1, timeoutMs: 5_000 });
+    const result = await findMaxRate({
+      runStep: (rate) =>
+        runOpenLoop({
+          target,
+          nextRequest: () => get,
+          shape: constantShape(rate, 500),
+          arrival: 'constant',
+          rng: createRng(1),
+        }),
+      startRate: 160,
+      growth: 2,
+      maxRate: 1_000,
+      sloP99Ms: 100,
+      maxErrorRate: 0.01,
+      refineSteps: 1,
+    });
+    await target.close();
+    // 1 connection × 20 ms ≈ 50 req/s: 160 and 80 fail for sure; the halving stops at the first pass.
+    const rates = result.steps.map((s) => s.rate);
+    expect(rates.slice(0, 2)).toEqual([160, 80]);
+    expect(result.steps.slice(0, 2).every((s) => !s.passed)).toBe(true);
+    const firstPass = result.steps.findIndex((s) => s.passed);
+    expect(rates[firstPass]).toBeLessThanOrEqual(50);
+    expect(result.steps).toHaveLength(firstPass + 2);
+    expect(result.maxSustainedRate).toBeGreaterThanOrEqual(rates[firstPass] as number);
+    expect(result.maxSustainedRate).toBeLessThan(80);
+  });
+
   it('closed loop: N users wait for each response, so latency equals service time and throughput is N / RTT', async () => {
     const target = createHttpTarget({ url: slow.url, connections: 2, timeoutMs: 5_000 });
     const stats = await runClosedLoop({

@@ -1,5 +1,7 @@
 // "What is the highest rate this scenario sustains while p99 stays under the objective?" Step the rate up
-// geometrically until a step fails, then bisect between the last passing and the first failing rate.
+// geometrically until a step fails, then bisect between the last passing and the first failing rate. When
+// the very first step fails (the start rate was too ambitious for this system or this machine), halve it
+// until one passes, then bisect the same way.
 // Each step is a separate open-loop run, so every step's latency is coordinated-omission correct.
 import type { RunStats } from './recorder.ts';
 
@@ -16,6 +18,8 @@ export interface FindMaxOptions {
   maxErrorRate: number;
   /** Bisection steps after the first failure. */
   refineSteps: number;
+  /** When the start rate fails, halve it at most this many times (default 6), never below 1 req/s. */
+  maxHalvings?: number;
   /** A step also fails if fewer than this share of the asked requests succeeded (the target fell behind). */
   minOkShare?: number;
   onStep?: (step: FindMaxStep) => void;
@@ -67,6 +71,21 @@ export async function findMaxRate(options: FindMaxOptions): Promise<FindMaxResul
     else {
       failed = rate;
       break;
+    }
+  }
+  if (passed === null && failed !== null) {
+    let halvings = 0;
+    for (
+      let rate = Math.floor(failed / 2);
+      rate >= 1 && halvings < (options.maxHalvings ?? 6);
+      rate = Math.floor(rate / 2)
+    ) {
+      halvings++;
+      if (await attempt(rate)) {
+        passed = rate;
+        break;
+      }
+      failed = rate;
     }
   }
   if (passed !== null && failed !== null) {
