@@ -284,6 +284,8 @@ test('external stores: no in-cluster server, and the URLs come from the named Se
     'minio.external.endpoint=https://s3.eu-west-1.amazonaws.com',
     '--set',
     'minio.external.existingSecret=s3',
+    '--set',
+    'ingress.objectStoreHost=media.example.com',
   ]);
   const sets = ofKind(objects, 'StatefulSet').map((set) => set.metadata.name);
   expect(sets).not.toEqual(expect.arrayContaining(['scalegram-postgres-auth']));
@@ -310,6 +312,10 @@ test('external stores: no in-cluster server, and the URLs come from the named Se
     name: 'S3_ACCESS_KEY',
     valueFrom: { secretKeyRef: { name: 's3', key: 'S3_ACCESS_KEY' } },
   });
+  // Clients reach an external S3 at its own endpoint: no public URL through the Ingress.
+  const mediaConfig = ofKind(objects, 'ConfigMap').find((map) => map.metadata.name === 'scalegram-media')?.data;
+  expect(mediaConfig?.S3_ENDPOINT).toBe('https://s3.eu-west-1.amazonaws.com');
+  expect(mediaConfig?.S3_PUBLIC_URL).toBeUndefined();
   const auth = ofKind(objects, 'Job').find((job) => job.metadata.name === 'scalegram-auth-migrations');
   expect(auth?.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
   const user = ofKind(objects, 'Job').find((job) => job.metadata.name === 'scalegram-user-migrations');

@@ -140,7 +140,7 @@ config:
   S3_ENDPOINT: {{ include "scalegram.s3Endpoint" . }}
   S3_BUCKET: {{ .Values.minio.bucket | quote }}
   S3_REGION: {{ .Values.minio.region | quote }}
-  {{- if .Values.ingress.objectStoreHost }}
+  {{- if and .Values.ingress.enabled .Values.ingress.objectStoreHost (not .Values.minio.external.enabled) }}
   S3_PUBLIC_URL: {{ printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.objectStoreHost }}
   {{- end }}
 secrets:
