@@ -22,6 +22,8 @@ export function createSeedProgressBar(stream: NodeJS.WriteStream = process.stder
       if (phase !== current) {
         stop();
         current = phase;
+        // A phase with nothing to do (no likes asked for, follows already complete) gets no bar.
+        if (total === 0) return;
         bar = new cliProgress.SingleBar(
           {
             stream,

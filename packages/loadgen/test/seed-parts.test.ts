@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import { buildSocialGraph } from '../src/graph/social-graph.ts';
@@ -10,6 +11,7 @@ import { generateSeedImage, seedImageSvg } from '../src/seed/seed-images.ts';
 import { pickEngagers, seedDisplayName, seedUsername } from '../src/seed/seed-social-network.ts';
 import { readSeedState, type SeedState, stateMatches, writeSeedState } from '../src/seed/seed-state.ts';
 import { commentText, postText } from '../src/seed/seed-text.ts';
+import { createSeedProgressBar } from '../src/seed-progress.ts';
 
 describe('seed images', () => {
   it('are real PNG and JPEG files of the stated size, decodable by libvips', async () => {
@@ -132,5 +134,25 @@ describe('seed state file', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('seeding progress bar', () => {
+  it('draws one bar per phase, with counts, on a stream that is not a terminal', () => {
+    const stream = new PassThrough();
+    let output = '';
+    stream.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const bar = createSeedProgressBar(stream as unknown as NodeJS.WriteStream);
+    bar.update('users', 0, 3);
+    bar.update('users', 3, 3);
+    bar.update('likes', 0, 0);
+    bar.update('follows', 0, 8);
+    bar.update('follows', 8, 8);
+    bar.stop();
+    expect(output).toMatch(/seed users\s+\[[^\]]+\] 3\/3 100%/);
+    expect(output).toMatch(/seed follows\s+\[[^\]]+\] 8\/8 100%/);
+    expect(output).not.toContain('seed likes');
   });
 });
