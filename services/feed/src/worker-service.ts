@@ -36,6 +36,12 @@ export async function startFeedWorker(
       dataDir: config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'feed-worker-bus'),
     }));
   const app = buildFeedWorkerApp({ kv, bus, jobsStream: config.FEED_JOBS_STREAM_NAME, logLevel: config.LOG_LEVEL });
+  if (config.NATS_URL === undefined && shared.bus === undefined) {
+    app.log.warn('no NATS_URL: in-process bus, so only events published inside this process reach this worker');
+  }
+  if (config.REDIS_URL === undefined && shared.kv === undefined) {
+    app.log.warn('no REDIS_URL: in-memory store, so only a feed API in this process sees these timelines');
+  }
 
   // onClose hooks run in reverse registration order: the consumers drain first, then the bus and the
   // store close underneath them. They are registered before the app boots (Fastify refuses them after).

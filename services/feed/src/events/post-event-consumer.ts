@@ -15,7 +15,7 @@ import { isCelebrity } from '../domain/fan-out-policy.ts';
 import { encodeEntry } from '../domain/timeline-entry.ts';
 import { keys } from '../store/feed-keys.ts';
 import { addRecent, followerCount, forEachFollowerPage, markCelebrity } from '../store/projections.ts';
-import { applyToTimelines, type EntryChange } from '../store/timeline-writes.ts';
+import type { EntryChange } from '../store/timeline-writes.ts';
 import { publishFanOutJob, runFanOutBatch } from './fan-out-jobs.ts';
 import type { FeedWorkerContext, StreamPlacement } from './feed-context.ts';
 
@@ -54,7 +54,7 @@ export async function applyPostCreated(context: FeedWorkerContext, event: Event<
   if (celebrity) {
     // Readers merge it from the author's recent posts; only the author's own timeline gets it.
     await markCelebrity(kv, authorId);
-    await applyToTimelines(kv, [authorId], { op: 'add', member }, context.limits);
+    await runFanOutBatch(context, { postId, change: { op: 'add', member }, targets: [authorId] });
     return;
   }
   await fanOut(context, event.id, postId, authorId, { op: 'add', member });
