@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
-import { CHART, ofKind, parseManifests, REPOSITORY, render } from './support/helm.ts';
+import { CHART, ofKind, parseManifests, REPOSITORY, render, template } from './support/helm.ts';
 
 interface Instruction {
   keyword: string;
@@ -179,6 +179,25 @@ describe('skaffold.yaml', () => {
       expect([name, images.has(repository)]).toEqual([name, true]);
       expect(release.setValueTemplates[`services.${name}.image.repository`]).toBe(`{{.IMAGE_REPO_${key}}}`);
       expect(release.setValueTemplates[`services.${name}.image.tag`]).toBe(`{{.IMAGE_TAG_${key}}}`);
+    }
+  });
+
+  test("the chart accepts skaffold's first pass (every image value set to its artifact name)", () => {
+    // skaffold runs helm with --set-string <key>=<artifact name> and swaps in the built image with its
+    // post-renderer (hooks included, in Helm 4 and 3.21+), so the values schema must let those through.
+    const sets = Object.entries(release.setValueTemplates as Record<string, string>).flatMap(([key, template]) => {
+      const artifact = artifacts.find((candidate) =>
+        template.endsWith(`_${candidate.image.replace(/[/.:-]/g, '_')}}}`),
+      );
+      expect([key, artifact]).toEqual([key, expect.anything()]);
+      return ['--set-string', `${key}=${artifact!.image}`];
+    });
+    const objects = template(['-f', join(REPOSITORY, release.valuesFiles[0]), ...sets]);
+    for (const deployment of ofKind(objects, 'Deployment')) {
+      const image: string = deployment.spec.template.spec.containers[0].image;
+      const [repository, tag] = image.split(':');
+      expect([deployment.metadata.name, repository]).toEqual([deployment.metadata.name, tag]);
+      expect(artifacts.map((artifact) => artifact.image)).toContain(repository);
     }
   });
 
