@@ -216,6 +216,52 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
     return user.accessToken;
   };
 
+  /** The posts this run created (not replays): likes and comments go to them. */
+  const created: SeededPost[] = [];
+
+  async function engage(
+    phase: 'likes' | 'comments',
+    perPost: number,
+    act: (post: SeededPost, user: LiveUser, rng: ReturnType<typeof createRng>) => Promise<void>,
+  ): Promise<void> {
+    if (perPost <= 0) return;
+    const tasks = function* () {
+      for (const post of created) {
+        const rng = createRng(itemSeed(seed ^ (phase === 'likes' ? 0x11 : 0x22), post.number));
+        for (const index of pickEngagers(graph, post.author, perPost, rng, phase === 'likes')) {
+          yield { post, user: users[index] as LiveUser, rng: rng.fork() };
+        }
+      }
+    };
+    const total = [...tasks()].length;
+    let count = 0;
+    progress(phase, 0, total);
+    await forEachConcurrent(tasks(), concurrency, async ({ post, user, rng }) => {
+      await act(post, user, rng);
+      progress(phase, ++count, total);
+    });
+  }
+
+  /** Uploads one generated image and waits until it is processed; [] if it fails or takes too long. */
+  async function uploadImage(user: LiveUser, global: number): Promise<string[]> {
+    const image = await generateSeedImage({ seed: itemSeed(seed, global) });
+    const upload = await api.createMedia(await tokenOf(user), image.contentType, image.bytes.byteLength);
+    await api.upload(upload, image.bytes);
+    await api.completeMedia(await tokenOf(user), upload.id);
+    const deadline = Date.now() + (options.mediaReadyTimeoutMs ?? 60_000);
+    for (let wait = 100; Date.now() < deadline; wait = Math.min(wait * 1.5, 1000)) {
+      await sleep(wait);
+      const media = await api.getMedia(await tokenOf(user), upload.id);
+      if (media.status === 'ready') {
+        result.images++;
+        return [upload.id];
+      }
+      if (media.status === 'failed') break;
+    }
+    result.imagesFailed++;
+    return [];
+  }
+
   try {
     // Users. Counts from the session (following, posts) let the later phases skip finished work.
     let done = 0;
@@ -253,7 +299,6 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
     });
 
     // Posts, round by round (everyone's first post, then everyone's second…), so timelines interleave.
-    const created: SeededPost[] = [];
     const postTotal = graph.nodeCount * postsPerUser;
     done = 0;
     progress('posts', 0, postTotal);
@@ -308,49 +353,6 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
       users: users.map(({ followingCount: _f, postCount: _p, refreshing: _r, ...user }) => user),
       durationMs: performance.now() - started,
     };
-
-    async function engage(
-      phase: 'likes' | 'comments',
-      perPost: number,
-      act: (post: SeededPost, user: LiveUser, rng: ReturnType<typeof createRng>) => Promise<void>,
-    ): Promise<void> {
-      if (perPost <= 0) return;
-      const tasks = function* () {
-        for (const post of created) {
-          const rng = createRng(itemSeed(seed ^ (phase === 'likes' ? 0x11 : 0x22), post.number));
-          for (const index of pickEngagers(graph, post.author, perPost, rng, phase === 'likes')) {
-            yield { post, user: users[index] as LiveUser, rng: rng.fork() };
-          }
-        }
-      };
-      const total = [...tasks()].length;
-      let count = 0;
-      progress(phase, 0, total);
-      await forEachConcurrent(tasks(), concurrency, async ({ post, user, rng }) => {
-        await act(post, user, rng);
-        progress(phase, ++count, total);
-      });
-    }
-
-    /** Uploads one generated image and waits until it is processed; [] if it fails or takes too long. */
-    async function uploadImage(user: LiveUser, global: number): Promise<string[]> {
-      const image = await generateSeedImage({ seed: itemSeed(seed, global) });
-      const upload = await api.createMedia(await tokenOf(user), image.contentType, image.bytes.byteLength);
-      await api.upload(upload, image.bytes);
-      await api.completeMedia(await tokenOf(user), upload.id);
-      const deadline = Date.now() + (options.mediaReadyTimeoutMs ?? 60_000);
-      for (let wait = 100; Date.now() < deadline; wait = Math.min(wait * 1.5, 1000)) {
-        await sleep(wait);
-        const media = await api.getMedia(await tokenOf(user), upload.id);
-        if (media.status === 'ready') {
-          result.images++;
-          return [upload.id];
-        }
-        if (media.status === 'failed') break;
-      }
-      result.imagesFailed++;
-      return [];
-    }
   } finally {
     await api.close();
   }
