@@ -158,3 +158,10 @@ describe('pagination', () => {
     expect(tooMany.statusCode).toBe(400);
   });
 });
+
+describe('a reader the user service does not know', () => {
+  it('gets an empty feed rather than an error', async () => {
+    const ghost = { id: '4242424242', authorization: `Bearer ${await s.token('4242424242')}` };
+    expect(await s.page(ghost)).toEqual({ items: [], nextCursor: null });
+  });
+});

@@ -3,6 +3,7 @@
 import type { PageOf } from '@scalegram/contracts/pagination';
 import type { UserSummary } from '@scalegram/contracts/users';
 import type { ServiceClient } from '@scalegram/kit/service-client';
+import { UpstreamResponseError } from '@scalegram/kit/upstream-errors';
 
 const PAGE_SIZE = 100;
 
@@ -16,10 +17,17 @@ export function createFollowingSource(client: ServiceClient): FollowingSource {
       const ids: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await client.get<PageOf<UserSummary>>(`/api/v1/users/${userId}/following`, {
-          query: { limit: PAGE_SIZE, cursor },
-          headers: { authorization },
-        });
+        let page: PageOf<UserSummary>;
+        try {
+          page = await client.get<PageOf<UserSummary>>(`/api/v1/users/${userId}/following`, {
+            query: { limit: PAGE_SIZE, cursor },
+            headers: { authorization },
+          });
+        } catch (error) {
+          // A reader without a profile (yet, or any more) follows nobody: their feed is their own posts.
+          if (error instanceof UpstreamResponseError && error.status === 404 && cursor === undefined) return [];
+          throw error;
+        }
         for (const user of page.items) ids.push(user.id);
         cursor = page.nextCursor ?? undefined;
       } while (cursor !== undefined);

@@ -37,6 +37,8 @@ export interface FeedSystem {
   bus: MessageBus;
   config: FeedConfig;
   register(): Promise<TestUser>;
+  /** A valid access token for any user id (registered or not). */
+  token(userId: string): Promise<string>;
   follow(follower: TestUser, followee: TestUser): Promise<void>;
   unfollow(follower: TestUser, followee: TestUser): Promise<void>;
   post(author: TestUser, text?: string): Promise<string>;
@@ -142,6 +144,7 @@ async function assemble(
       expectStatus(response, 201, 'register');
       return { id, authorization: `Bearer ${await tokens.userToken(id)}` };
     },
+    token: (userId) => tokens.userToken(userId),
     async follow(follower, followee) {
       const response = await users.inject({
         method: 'PUT',
