@@ -131,6 +131,8 @@ describe('seed state file', () => {
       expect(stateMatches(state, wanted)).toBe(true);
       expect(stateMatches(state, { ...wanted, graph: 'ba:1000:20:1' })).toBe(false);
       expect(stateMatches(state, { ...wanted, target: 'http://127.0.0.1:9999' })).toBe(false);
+      // `npm start` may name its gateway localhost; the CLI's default is 127.0.0.1: the same system.
+      expect(stateMatches(state, { ...wanted, target: 'http://localhost:8080' })).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

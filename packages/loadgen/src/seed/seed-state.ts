@@ -48,9 +48,20 @@ export function stateMatches(
   wanted: { target: string; graph: string; usernamePrefix: string; users: number },
 ): boolean {
   return (
-    new URL(state.target).origin === new URL(wanted.target).origin &&
+    sameOrigin(state.target, wanted.target) &&
     state.graph === wanted.graph &&
     state.usernamePrefix === wanted.usernamePrefix &&
     state.users.length === wanted.users
   );
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Same scheme, host and port, counting `localhost`, `127.0.0.1` and `[::1]` as one host. */
+function sameOrigin(a: string, b: string): boolean {
+  const key = (text: string) => {
+    const url = new URL(text);
+    return `${url.protocol}//${LOOPBACK.has(url.hostname) ? 'loopback' : url.hostname}:${url.port}`;
+  };
+  return key(a) === key(b);
 }
