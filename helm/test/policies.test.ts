@@ -152,15 +152,15 @@ describe.each(PROFILES)('the %s profile', (profile) => {
     }
   });
 
-  test('every HPA and PDB targets a Deployment that exists', () => {
+  test('every HPA targets a Deployment that exists, every PDB selects the pods of a Deployment or StatefulSet', () => {
     const names = new Set(deployments.map((deployment) => deployment.metadata.name));
-    for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler'))
+    for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler')) {
       expect(names.has(hpa.spec.scaleTargetRef.name)).toBe(true);
-    const pods = podTemplates(objects);
+    }
+    const pods = podTemplates(objects).filter((pod) => !pod.owner.startsWith('Job/'));
     for (const pdb of ofKind(objects, 'PodDisruptionBudget')) {
-      expect(pods.some((pod) => pod.owner.startsWith('Deployment/') && matches(pdb.spec.selector, pod.labels))).toBe(
-        true,
-      );
+      const selected = pods.some((pod) => matches(pdb.spec.selector, pod.labels));
+      expect([pdb.metadata.name, selected]).toEqual([pdb.metadata.name, true]);
     }
   });
 
@@ -206,6 +206,9 @@ test('production: a three-node NATS cluster, three post shards, each migrated by
   const sets = ofKind(objects, 'StatefulSet');
   const nats = sets.find((set) => set.metadata.name === 'scalegram-nats');
   expect(nats?.spec.replicas).toBe(3);
+  expect(ofKind(objects, 'PodDisruptionBudget').find((pdb) => pdb.metadata.name === 'scalegram-nats')?.spec).toEqual(
+    expect.objectContaining({ maxUnavailable: 1 }),
+  );
   const natsConfig = ofKind(objects, 'ConfigMap').find((map) => map.metadata.name === 'scalegram-nats')?.data[
     'nats.conf'
   ];
