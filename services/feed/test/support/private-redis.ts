@@ -1,4 +1,4 @@
-// A private redis-server for the test that flushes Redis: FLUSHALL must never reach the shared one.
+// A private redis-server for the tests that flush or stall Redis: those must never reach the shared one.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -16,6 +16,9 @@ async function freePort(): Promise<number> {
 
 export interface PrivateRedis {
   url: string;
+  /** SIGSTOP / SIGCONT: the server stays connected but answers nothing, as in a stall or a partition. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -39,8 +42,11 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   child.stdout?.resume();
   return {
     url: `redis://127.0.0.1:${port}`,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
       if (child.exitCode !== null) return;
+      child.kill('SIGCONT');
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       await exited;
