@@ -319,10 +319,30 @@ test('external stores: no in-cluster server, and the URLs come from the named Se
   const mediaConfig = ofKind(objects, 'ConfigMap').find((map) => map.metadata.name === 'scalegram-media')?.data;
   expect(mediaConfig?.S3_ENDPOINT).toBe('https://s3.eu-west-1.amazonaws.com');
   expect(mediaConfig?.S3_PUBLIC_URL).toBeUndefined();
-  const auth = ofKind(objects, 'Job').find((job) => job.metadata.name === 'scalegram-auth-migrations');
-  expect(auth?.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
-  const user = ofKind(objects, 'Job').find((job) => job.metadata.name === 'scalegram-user-migrations');
-  expect(user?.metadata.annotations?.['helm.sh/hook']).toBe('post-install,pre-upgrade');
+  // On install a migration Job runs first only when everything its service opens exists already: auth's
+  // stores are external here, but it reads SERVICE_CLIENTS from a Secret this release generates.
+  const hook = (release: K8sObject[], name: string) =>
+    ofKind(release, 'Job').find((job) => job.metadata.name === `scalegram-${name}-migrations`)?.metadata.annotations?.[
+      'helm.sh/hook'
+    ];
+  expect(hook(objects, 'auth')).toBe('post-install,pre-upgrade');
+  expect(hook(objects, 'user')).toBe('post-install,pre-upgrade');
+  const userExternal = template([
+    '--set',
+    'postgres.databases.user.external.enabled=true',
+    '--set',
+    'postgres.databases.user.external.existingSecret=user-db',
+    '--set',
+    'redis.external.enabled=true',
+    '--set',
+    'redis.external.existingSecret=redis',
+    '--set',
+    'nats.external.enabled=true',
+    '--set',
+    'nats.external.url=nats://nats.messaging:4222',
+  ]);
+  expect(hook(userExternal, 'user')).toBe('pre-install,pre-upgrade');
+  expect(hook(userExternal, 'post')).toBe('post-install,pre-upgrade');
 });
 
 test('a disabled service leaves no trace: no workload, no route in the gateway, no store only it used', () => {
