@@ -366,3 +366,53 @@ test('a disabled service leaves no trace: no workload, no route in the gateway, 
     'SERVICE_CLIENTS',
   );
 });
+
+test('with every option on (KEDA, the re-index, external stores, metrics scraping), every pod is still hardened, selected by its own NetworkPolicy, and every Service selects pods', () => {
+  const objects = template([
+    '-f',
+    join(CHART, 'values-prod.yaml'),
+    '--set',
+    'keda.enabled=true',
+    '--set',
+    'services.search.reindex.enabled=true',
+    '--set',
+    'postgres.databases.media.external.enabled=true',
+    '--set',
+    'postgres.databases.media.external.existingSecret=media-db',
+    '--set',
+    'qdrant.external.enabled=true',
+    '--set',
+    'qdrant.external.url=https://qdrant.example.com:6333',
+    '--set',
+    'networkPolicy.metricsNamespaceSelector.matchLabels.name=monitoring',
+  ]);
+  const policies = ofKind(objects, 'NetworkPolicy').filter(
+    (policy) => !/-default-deny$|-allow-dns$/.test(policy.metadata.name),
+  );
+  const pods = podTemplates(objects);
+  expect(pods.map((pod) => pod.labels['app.kubernetes.io/name'])).toContain('search-reindex');
+  for (const pod of pods) {
+    expect([pod.owner, policies.some((policy) => matches(policy.spec.podSelector, pod.labels))]).toEqual([
+      pod.owner,
+      true,
+    ]);
+    const spec = pod.template.spec;
+    expect([pod.owner, spec.securityContext.runAsNonRoot, spec.securityContext.seccompProfile.type]).toEqual([
+      pod.owner,
+      true,
+      'RuntimeDefault',
+    ]);
+    for (const container of spec.containers) {
+      expect([pod.owner, container.securityContext.readOnlyRootFilesystem, container.resources.limits.memory]).toEqual([
+        pod.owner,
+        true,
+        expect.any(String),
+      ]);
+    }
+  }
+  for (const service of ofKind(objects, 'Service')) {
+    const selected = pods.some((pod) => matches({ matchLabels: service.spec.selector }, pod.labels));
+    expect([service.metadata.name, selected]).toEqual([service.metadata.name, true]);
+  }
+  expect(ofKind(objects, 'StatefulSet').map((set) => set.metadata.name)).not.toContain('scalegram-qdrant');
+});
