@@ -56,45 +56,54 @@ export async function startTestSystem(): Promise<TestSystem> {
     await app.listen({ port, host: '127.0.0.1' });
   };
 
+  const mediaDir = join(dir, 'media');
   try {
-    await listen(
-      await startAuthService(
-        loadAuthConfig({
-          ...common,
-          PORT: String(ports.auth),
-          AUTH_KEYS_FILE: join(dir, 'keys.json'),
-          USER_SERVICE_URL: url(ports.user),
-          REGISTER_ADDRESS_LIMIT: '100000',
-          LOGIN_ADDRESS_LIMIT: '100000',
-          LOGIN_USERNAME_LIMIT: '100000',
-        }),
-      ),
-      ports.auth,
-    );
-    await listen(
-      await startUserService(loadUserConfig({ ...common, PORT: String(ports.user), JWKS_URL: jwks }), { bus }),
-      ports.user,
-    );
-    const mediaDir = join(dir, 'media');
-    await listen(
-      await startMediaService(
-        loadMediaConfig({
-          ...common,
-          PORT: String(ports.media),
-          JWKS_URL: jwks,
-          DATA_DIR: mediaDir,
-        }),
-        { bus },
-      ),
-      ports.media,
-    );
-    await listen(
-      await startPostService(
-        loadPostConfig({ ...common, PORT: String(ports.post), JWKS_URL: jwks, MEDIA_SERVICE_URL: url(ports.media) }),
-        { bus },
-      ),
-      ports.post,
-    );
+    // The four services with databases start side by side (their URLs are fixed in advance); allSettled,
+    // so that whatever did start is closed again if one of them fails.
+    const first = await Promise.allSettled([
+      (async () =>
+        listen(
+          await startAuthService(
+            loadAuthConfig({
+              ...common,
+              PORT: String(ports.auth),
+              AUTH_KEYS_FILE: join(dir, 'keys.json'),
+              USER_SERVICE_URL: url(ports.user),
+              REGISTER_ADDRESS_LIMIT: '100000',
+              LOGIN_ADDRESS_LIMIT: '100000',
+              LOGIN_USERNAME_LIMIT: '100000',
+            }),
+          ),
+          ports.auth,
+        ))(),
+      (async () =>
+        listen(
+          await startUserService(loadUserConfig({ ...common, PORT: String(ports.user), JWKS_URL: jwks }), { bus }),
+          ports.user,
+        ))(),
+      (async () =>
+        listen(
+          await startMediaService(
+            loadMediaConfig({ ...common, PORT: String(ports.media), JWKS_URL: jwks, DATA_DIR: mediaDir }),
+            { bus },
+          ),
+          ports.media,
+        ))(),
+      (async () =>
+        listen(
+          await startPostService(
+            loadPostConfig({
+              ...common,
+              PORT: String(ports.post),
+              JWKS_URL: jwks,
+              MEDIA_SERVICE_URL: url(ports.media),
+            }),
+            { bus },
+          ),
+          ports.post,
+        ))(),
+    ]);
+    for (const outcome of first) if (outcome.status === 'rejected') throw outcome.reason;
     const worker = await startMediaWorkerService(
       loadMediaWorkerConfig({ ...common, PORT: '0', FILES_DIRECTORY: join(mediaDir, 'media-files') }),
       { bus },
