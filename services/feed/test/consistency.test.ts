@@ -136,6 +136,32 @@ describe('regeneration', () => {
   });
 });
 
+describe('regeneration of a reader who follows many', () => {
+  it('asks the post service 200 authors at a time and keeps the newest timelineMax overall', async () => {
+    const following = Array.from({ length: 450 }, (_, index) => String(1000 + index));
+    const chunks: number[] = [];
+    const regenerator = createTimelineRegenerator({
+      kv,
+      settings,
+      users: { following: async () => following },
+      posts: {
+        async recentByAuthors(authorIds) {
+          chunks.push(authorIds.length);
+          return authorIds.map((authorId) => post(String(BigInt(authorId) * 10n), authorId));
+        },
+      },
+    });
+    await regenerator.ensure('1', 'Bearer t');
+    expect(chunks).toEqual([200, 200, 51]); // 450 followees and the reader
+    expect(await timeline('1')).toEqual(
+      ['1449', '1448', '1447', '1446', '1445'].map((authorId) => encodeEntry(post(`${authorId}0`, authorId))),
+    );
+    // Every author's recent posts are now known (complete), the reader's own included.
+    expect(await kv.zscore(keys.recent('1000'), SENTINEL)).toBe(0);
+    expect(await kv.zscore(keys.recent('1'), SENTINEL)).toBe(0);
+  });
+});
+
 describe('timeline writes', () => {
   it('write only complete timelines (and regenerating ones), trimmed to the cap', async () => {
     await kv.zadd(keys.timeline('complete'), [{ member: SENTINEL, score: 0 }]);

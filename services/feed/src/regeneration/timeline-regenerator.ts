@@ -24,6 +24,8 @@ type AnyBatch = KeyValueBatch<unknown[]>;
 const ATTEMPTS = 3;
 const POLL_MS = 50;
 const COMMANDS_PER_BATCH = 1000;
+/** Authors per call to the post service: at 100 posts each, about 1.5 MB of JSON per answer. */
+const AUTHORS_PER_CALL = 200;
 
 export interface RegenerationSettings {
   timelineMax: number;
@@ -109,10 +111,19 @@ export function createTimelineRegenerator(deps: RegenerationDeps): TimelineRegen
     );
   }
 
-  async function fetchRecent(authorIds: readonly string[], authorization: string): Promise<RecentPostRef[]> {
-    const posts = await deps.posts.recentByAuthors(authorIds, settings.recentPerAuthor, authorization);
-    await storeRecent(authorIds, posts);
-    return posts;
+  /**
+   * Fetches the authors' newest posts AUTHORS_PER_CALL authors at a time (a reader may follow thousands:
+   * one call for all would be a response of hundreds of thousands of ids), stores each chunk as complete
+   * recent-posts projections, and keeps only the newest `keep` entries across all chunks.
+   */
+  async function fetchRecent(authorIds: readonly string[], authorization: string, keep: number): Promise<string[]> {
+    let newest: string[] = [];
+    for (const chunk of batches(authorIds, AUTHORS_PER_CALL)) {
+      const posts = await deps.posts.recentByAuthors(chunk, settings.recentPerAuthor, authorization);
+      await storeRecent(chunk, posts);
+      newest = [...newest, ...posts.map((post) => encodeEntry(post))].sort().reverse().slice(0, keep);
+    }
+    return newest;
   }
 
   async function regenerate(userId: string, authorization: string): Promise<void> {
@@ -121,12 +132,7 @@ export function createTimelineRegenerator(deps: RegenerationDeps): TimelineRegen
       const epochBefore = await kv.get(keys.epoch(userId));
       const following = await deps.users.following(userId, authorization);
       await resyncFollowing(userId, following);
-      const posts = await fetchRecent([...new Set([...following, userId])], authorization);
-      const entries = posts
-        .map((post) => encodeEntry(post))
-        .sort()
-        .reverse()
-        .slice(0, settings.timelineMax);
+      const entries = await fetchRecent([...new Set([...following, userId])], authorization, settings.timelineMax);
       await kv
         .batch()
         .del(timeline)
@@ -171,7 +177,7 @@ export function createTimelineRegenerator(deps: RegenerationDeps): TimelineRegen
       return promise;
     },
     async fillRecent(authorIds, authorization) {
-      if (authorIds.length > 0) await fetchRecent(authorIds, authorization);
+      if (authorIds.length > 0) await fetchRecent(authorIds, authorization, 0);
     },
     get count() {
       return count;
