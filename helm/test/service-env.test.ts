@@ -197,3 +197,18 @@ test("each migration Job's script calls functions its service's package really e
     ]);
   }
 });
+
+test('every deployable that provisions streams replicates them on the NATS cluster of the prod profile, and only there', () => {
+  const streamReplicas = (profile: (typeof PROFILES)[number]) => {
+    const objects = render(profile);
+    const values = new Set<string>();
+    for (const workload of ofKind(objects, 'Deployment')) {
+      const env = environmentOf(objects, workload);
+      if (env.has('NATS_URL')) values.add(env.get('NATS_STREAM_REPLICAS') ?? 'unset');
+    }
+    return [...values];
+  };
+  expect(streamReplicas('prod')).toEqual(['3']);
+  expect(streamReplicas('dev')).toEqual(['1']);
+  expect(streamReplicas('default')).toEqual(['1']);
+});

@@ -110,6 +110,7 @@ mounts:
 {{- $redis := include "scalegram.redisEnv" . | fromYaml -}}
 config:
   NATS_URL: {{ include "scalegram.natsUrl" . }}
+  NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
   {{- with $redis.config }}
@@ -125,6 +126,7 @@ secrets:
 {{- define "scalegram.env.post" -}}
 config:
   NATS_URL: {{ include "scalegram.natsUrl" . }}
+  NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
   MEDIA_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "media") }}
@@ -135,6 +137,7 @@ secrets:
 {{- define "scalegram.env.media" -}}
 config:
   NATS_URL: {{ include "scalegram.natsUrl" . }}
+  NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
   S3_ENDPOINT: {{ include "scalegram.s3Endpoint" . }}
@@ -151,6 +154,7 @@ secrets:
 {{- define "scalegram.env.media-worker" -}}
 config:
   NATS_URL: {{ include "scalegram.natsUrl" . }}
+  NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   S3_ENDPOINT: {{ include "scalegram.s3Endpoint" . }}
   S3_BUCKET: {{ .Values.minio.bucket | quote }}
   S3_REGION: {{ .Values.minio.region | quote }}
@@ -163,6 +167,7 @@ secrets:
 {{- define "scalegram.env.search" -}}
 config:
   NATS_URL: {{ include "scalegram.natsUrl" . }}
+  NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
   QDRANT_URL: {{ include "scalegram.qdrantUrl" . }}
@@ -190,6 +195,7 @@ secrets:
 {{- define "scalegram.env.notification" -}}
 config:
   NATS_URL: {{ include "scalegram.natsUrl" . }}
+  NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
 secrets:
@@ -201,6 +207,7 @@ secrets:
 {{- $redis := include "scalegram.redisEnv" . | fromYaml -}}
 config:
   NATS_URL: {{ include "scalegram.natsUrl" . }}
+  NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
   USER_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "user") }}

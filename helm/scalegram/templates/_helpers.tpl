@@ -166,6 +166,17 @@ search-reindex:
 {{- end -}}
 {{- end -}}
 
+{{/* Replicas of every JetStream stream: nats.streamReplicas when set; else the in-cluster NATS size (one copy per node of a 3- or 5-node cluster), or 1 for an external server. */}}
+{{- define "scalegram.streamReplicas" -}}
+{{- if .Values.nats.streamReplicas -}}
+{{- .Values.nats.streamReplicas -}}
+{{- else if .Values.nats.external.enabled -}}
+1
+{{- else -}}
+{{- min 3 .Values.nats.replicas -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "scalegram.s3Endpoint" -}}
 {{- if .Values.minio.external.enabled -}}
 {{- required "minio.external.endpoint is required when minio.external.enabled" .Values.minio.external.endpoint -}}

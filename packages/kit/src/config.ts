@@ -29,6 +29,12 @@ export const BaseConfig = {
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 25_000 }),
 } satisfies TProperties;
 
+/**
+ * NATS_STREAM_REPLICAS, for every service that provisions JetStream streams: 1 on a single server
+ * (which refuses more), 3 on a three-node cluster so that a lost node loses no acknowledged event.
+ */
+export const NatsStreamReplicas = Type.Integer({ minimum: 1, maximum: 5, default: 1 });
+
 function variableOf(instancePath: string): string {
   // `/PORT` → PORT; variables are flat, so the first segment is the name.
   return instancePath.split('/')[1] ?? '';

@@ -34,6 +34,12 @@ export interface NatsBusOptions {
    * once the broker is back. Shorter means more idle pull traffic. Default 5 s.
    */
   pullExpiresMs?: number;
+  /**
+   * Replicas of every stream this bus provisions when the stream's own options do not say (default 1).
+   * A deployment setting, not a contract one: 3 on a three-node JetStream cluster, so that losing a node
+   * loses no acknowledged event; 1 on a single server, which refuses more.
+   */
+  streamReplicas?: number;
   logger?: BusLogger;
 }
 
@@ -71,7 +77,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus
       subjects: config.subjects,
       retention: RetentionPolicy[retentionKey(config.retention)],
       storage: StorageType.File,
-      num_replicas: config.replicas ?? 1,
+      num_replicas: config.replicas ?? options.streamReplicas ?? 1,
       max_age: nanos(config.maxAgeMs ?? 0),
       duplicate_window: nanos(config.duplicateWindowMs ?? 2 * 60 * 1000),
       max_msgs: config.maxMsgs ?? -1,

@@ -13,9 +13,17 @@ export interface OpenBusOptions {
   name: string;
   /** Journal directory for the in-process bus. */
   dataDir?: string | undefined;
+  /** NATS only: replicas of the streams it provisions (NATS_STREAM_REPLICAS; the in-process bus has one copy). */
+  streamReplicas?: number | undefined;
 }
 
 export async function openBus(options: OpenBusOptions): Promise<MessageBus> {
-  if (options.url) return createNatsBus({ servers: options.url.split(','), name: options.name });
+  if (options.url) {
+    return createNatsBus({
+      servers: options.url.split(','),
+      name: options.name,
+      ...(options.streamReplicas === undefined ? {} : { streamReplicas: options.streamReplicas }),
+    });
+  }
   return createInProcessBus(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
 }

@@ -1,6 +1,6 @@
 // The feed's configuration, read once at boot from the environment. The API (server.ts) and the fan-out
 // worker (worker.ts) are two deployables of one package and take the same variables.
-import { BaseConfig, loadConfig } from '@scalegram/kit/config';
+import { BaseConfig, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
 export const FeedConfigSchema = Type.Object({
@@ -11,6 +11,7 @@ export const FeedConfigSchema = Type.Object({
   KV_KEY_PREFIX: Type.String({ minLength: 1, default: 'feed:' }),
   /** NATS JetStream; absent: the in-process bus. */
   NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_STREAM_REPLICAS: NatsStreamReplicas,
   /** Where the embedded bus keeps its journal; absent means in memory (lost on exit). */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** The auth service's key set, e.g. http://auth:3000/.well-known/jwks.json */

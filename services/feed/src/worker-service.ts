@@ -32,6 +32,7 @@ export async function startFeedWorker(
     shared.bus ??
     (await openBus({
       url: config.NATS_URL,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
       name: 'feed-worker',
       dataDir: config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'feed-worker-bus'),
     }));

@@ -1,5 +1,5 @@
 // The media worker's configuration, read once at boot from the environment.
-import { BaseConfig, ConfigError, loadConfig } from '@scalegram/kit/config';
+import { BaseConfig, ConfigError, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
 export const MediaWorkerConfigSchema = Type.Object({
@@ -8,6 +8,7 @@ export const MediaWorkerConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3010 }),
   /** Absent: the in-process bus, which only sees jobs published in this same process (embedded runner). */
   NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_STREAM_REPLICAS: NatsStreamReplicas,
   /** Where embedded adapters keep their files; the local store defaults to DATA_DIR/media-files. */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
 

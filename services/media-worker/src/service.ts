@@ -34,6 +34,7 @@ export async function startMediaWorkerService(
     shared.bus ??
     (await openBus({
       url: config.NATS_URL,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
       name: 'media-worker',
       dataDir: config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'media-worker-bus'),
     }));

@@ -1,5 +1,5 @@
 // The media service's configuration, read once at boot from the environment.
-import { BaseConfig, ConfigError, loadConfig } from '@scalegram/kit/config';
+import { BaseConfig, ConfigError, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
 const MB = 1024 * 1024;
@@ -9,6 +9,7 @@ export const MediaConfigSchema = Type.Object({
   // Absent: the embedded adapters (PGlite, in-process bus, local file store), kept under DATA_DIR.
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
   NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_STREAM_REPLICAS: NatsStreamReplicas,
   /** Where embedded adapters keep their files; absent means in memory / a temporary directory. */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** The auth service's key set, e.g. http://auth:3000/.well-known/jwks.json */

@@ -33,7 +33,14 @@ export async function startMediaService(config: MediaConfig, shared: SharedInfra
     dataDir: embeddedDir('media-db'),
     engine: shared.pglite && { engine: shared.pglite, schema: 'media' },
   });
-  const bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'media', dataDir: embeddedDir('media-bus') }));
+  const bus =
+    shared.bus ??
+    (await openBus({
+      url: config.NATS_URL,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
+      name: 'media',
+      dataDir: embeddedDir('media-bus'),
+    }));
   const files = await openFileStore(config);
   await migrateMediaDatabase(database);
   await files.store.ensureBucket();

@@ -1,5 +1,5 @@
 // The notification service's configuration, read once at boot from the environment.
-import { BaseConfig, loadConfig } from '@scalegram/kit/config';
+import { BaseConfig, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
 export const NotificationConfigSchema = Type.Object({
@@ -8,6 +8,7 @@ export const NotificationConfigSchema = Type.Object({
   // Absent: the embedded adapters (PGlite, in-process bus), kept under DATA_DIR.
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
   NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_STREAM_REPLICAS: NatsStreamReplicas,
   /** Where embedded adapters keep their files; absent means in memory (lost on exit). */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** Pooled Postgres connections per replica; every open SSE stream borrows one only while it reads. */

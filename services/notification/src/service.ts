@@ -37,7 +37,12 @@ export async function startNotificationService(
   });
   const bus =
     shared.bus ??
-    (await openBus({ url: config.NATS_URL, name: 'notification', dataDir: embeddedDir('notification-bus') }));
+    (await openBus({
+      url: config.NATS_URL,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
+      name: 'notification',
+      dataDir: embeddedDir('notification-bus'),
+    }));
   await migrateNotificationDatabase(database);
 
   const hub = createLiveHub({ bus, subjectPrefix: config.LIVE_SUBJECT_PREFIX });

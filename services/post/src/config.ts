@@ -1,5 +1,5 @@
 // The post service's configuration, read once at boot from the environment.
-import { BaseConfig, loadConfig } from '@scalegram/kit/config';
+import { BaseConfig, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
 export const PostConfigSchema = Type.Object({
@@ -11,6 +11,7 @@ export const PostConfigSchema = Type.Object({
    */
   POST_DATABASE_URLS: Type.Optional(Type.String({ minLength: 1, pattern: '^[^,\\s]+(,[^,\\s]+)*$' })),
   NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_STREAM_REPLICAS: NatsStreamReplicas,
   /** Where embedded adapters keep their files; absent means in memory (lost on exit). */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** The auth service's key set, e.g. http://auth:3000/.well-known/jwks.json */

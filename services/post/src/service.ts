@@ -37,7 +37,14 @@ export async function startPostService(config: PostConfig, shared: SharedInfrast
     dataDir: embeddedDir('post-db'),
     engine: shared.pglite,
   });
-  const bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'post', dataDir: embeddedDir('post-bus') }));
+  const bus =
+    shared.bus ??
+    (await openBus({
+      url: config.NATS_URL,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
+      name: 'post',
+      dataDir: embeddedDir('post-bus'),
+    }));
   await migratePostShards(router);
 
   const mediaClient = new ServiceClient({

@@ -1,6 +1,6 @@
 // The search service's configuration, read once at boot from the environment (the re-index command
 // reads the same one; the variables only it needs are checked by loadReindexConfig).
-import { BaseConfig, ConfigError, loadConfig } from '@scalegram/kit/config';
+import { BaseConfig, ConfigError, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
 export const SearchConfigSchema = Type.Object({
@@ -13,6 +13,7 @@ export const SearchConfigSchema = Type.Object({
   QDRANT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   /** Absent: the in-process bus (kept under DATA_DIR). */
   NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_STREAM_REPLICAS: NatsStreamReplicas,
   /** Where embedded adapters keep their files; absent means in memory (lost on exit). */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** The auth service's key set, e.g. http://auth:3000/.well-known/jwks.json */

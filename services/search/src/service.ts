@@ -38,7 +38,14 @@ export async function startSearchService(config: SearchConfig, shared: SharedInf
   try {
     // A collection filled by another embedder stops the start here (EmbedderMismatchError, ADR 0026).
     await openPostIndex(index, embedder, context.names);
-    bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'search', dataDir: embeddedBus }));
+    bus =
+      shared.bus ??
+      (await openBus({
+        url: config.NATS_URL,
+        streamReplicas: config.NATS_STREAM_REPLICAS,
+        name: 'search',
+        dataDir: embeddedBus,
+      }));
   } catch (error) {
     await closeEmbedder();
     await index.close();

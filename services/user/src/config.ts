@@ -1,5 +1,5 @@
 // The user service's configuration, read once at boot from the environment.
-import { BaseConfig, loadConfig } from '@scalegram/kit/config';
+import { BaseConfig, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
 export const UserConfigSchema = Type.Object({
@@ -8,6 +8,7 @@ export const UserConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
   REDIS_URL: Type.Optional(Type.String({ minLength: 1 })),
   NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_STREAM_REPLICAS: NatsStreamReplicas,
   /** Where embedded adapters keep their files; absent means in memory (lost on exit). */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** The auth service's key set, e.g. http://auth:3000/.well-known/jwks.json */

@@ -33,7 +33,14 @@ export async function startUserService(config: UserConfig, shared: SharedInfrast
     engine: shared.pglite && { engine: shared.pglite, schema: 'user' },
   });
   const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.KV_KEY_PREFIX });
-  const bus = shared.bus ?? (await openBus({ url: config.NATS_URL, name: 'user', dataDir: embeddedDir('user-bus') }));
+  const bus =
+    shared.bus ??
+    (await openBus({
+      url: config.NATS_URL,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
+      name: 'user',
+      dataDir: embeddedDir('user-bus'),
+    }));
   await migrateUserDatabase(database);
 
   const verifier = (audience: string) =>
