@@ -130,6 +130,9 @@ async function run(options: StartOptions): Promise<void> {
     '',
     `  Try:  curl -s ${shownUrl}/api/v1/auth/login -H 'content-type: application/json' \\`,
     `          -d '{"username":"${demoUser ?? 'user_0'}","password":"${DEMO_PASSWORD}"}'`,
+    ...(options.mode === 'embedded'
+      ? [`  Memory       ${Math.round(process.memoryUsage().rss / 1048576)} MB resident (the whole system)`]
+      : []),
     '',
     '  Ctrl-C stops everything.',
     '',
