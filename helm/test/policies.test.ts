@@ -416,3 +416,21 @@ test('with every option on (KEDA, the re-index, external stores, metrics scrapin
   }
   expect(ofKind(objects, 'StatefulSet').map((set) => set.metadata.name)).not.toContain('scalegram-qdrant');
 });
+
+test.each(PROFILES)(
+  'the %s profile caps Redis below its container limit and evicts only keys with a TTL',
+  (profile) => {
+    const redis = ofKind(render(profile), 'StatefulSet').find((set) => set.metadata.name.endsWith('-redis'));
+    expect(redis).toBeDefined();
+    const args: string[] = redis?.spec.template.spec.containers[0].args ?? [];
+    expect(args[args.indexOf('--maxmemory-policy') + 1]).toBe('volatile-lru');
+    const maxMemory = args[args.indexOf('--maxmemory') + 1] ?? '';
+    const limit = redis?.spec.template.spec.containers[0].resources.limits.memory as string;
+    const bytes = (value: string) => {
+      const match = /^(\d+)(kb|mb|gb|Ki|Mi|Gi)$/.exec(value);
+      if (!match) throw new Error(`unexpected size ${value}`);
+      return Number(match[1]) * 1024 ** ({ kb: 1, Ki: 1, mb: 2, Mi: 2, gb: 3, Gi: 3 }[match[2] as string] as number);
+    };
+    expect(bytes(maxMemory)).toBeLessThan(bytes(limit));
+  },
+);
