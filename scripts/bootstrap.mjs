@@ -78,6 +78,5 @@ log(`runtime: Node ${versionOf(node)}, pnpm ${versionOf(toolsPnpm)}`);
 const install = run(toolsPnpm, ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only'], env);
 if (install !== 0) process.exit(install);
 
-// `npm start -- --fresh` hands its options on to the task.
-const extra = process.argv.slice(3);
-process.exit(run(toolsPnpm, extra.length > 0 ? [...tasks[task], '--', ...extra] : tasks[task], env));
+// `npm start -- --fresh` hands its options on to the task (pnpm passes what follows the script name).
+process.exit(run(toolsPnpm, [...tasks[task], ...process.argv.slice(3)], env));

@@ -58,7 +58,8 @@ export function parseStartOptions(
 ): StartOptions {
   let parsed: ReturnType<typeof parseArgsStrict>;
   try {
-    parsed = parseArgsStrict(argv);
+    // A leading `--` (left by some package managers' argument forwarding) separates nothing here.
+    parsed = parseArgsStrict(argv[0] === '--' ? argv.slice(1) : argv);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -35,6 +35,10 @@ describe('parseStartOptions', () => {
     });
   });
 
+  it('ignores a leading "--" left by argument forwarding', () => {
+    expect(parse('--', '--port', '9090').gatewayPort).toBe(9090);
+  });
+
   it.each([
     [['--mode', 'cluster']],
     [['--port', '0']],
