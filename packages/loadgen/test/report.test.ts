@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Value } from 'typebox/value';
 import { runBenchmark } from '../src/benchmark.ts';
 import { constantShape } from '../src/engine/load-shape.ts';
-import { renderMarkdown } from '../src/report/markdown.ts';
+import { ratio, renderMarkdown } from '../src/report/markdown.ts';
 import { type Report, ReportSchema } from '../src/report/schema.ts';
 import { renderSvg } from '../src/report/svg-chart.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
@@ -168,5 +168,14 @@ describe('reports', () => {
     expect(warmed.result.totals.sent).toBe(100);
     // 50 warm-up requests (100 req/s for half a second) plus the 100 measured ones reached the server.
     expect(server.received() - before).toBe(150);
+  });
+});
+
+describe('ratio in the Markdown summary', () => {
+  it('keeps two significant digits, however small the ratio', () => {
+    expect(ratio(40, 39_668)).toBe('0.0010');
+    expect(ratio(1, 2)).toBe('0.50');
+    expect(ratio(3, 3)).toBe('1.0');
+    expect(ratio(1, 0)).toBe('–');
   });
 });

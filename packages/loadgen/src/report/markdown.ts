@@ -10,8 +10,9 @@ const num = (value: number | null | undefined, digits = 0): string =>
 const ms = (value: number | null | undefined): string =>
   num(value, value !== null && value !== undefined && value < 10 ? 2 : 1);
 const pct = (value: number): string => `${(value * 100).toFixed(2)} %`;
-const ratio = (a: number | null | undefined, b: number | null | undefined): string =>
-  a === null || a === undefined || b === null || b === undefined || b === 0 ? '–' : `${(a / b).toFixed(2)}`;
+/** Two significant digits, so that a ratio of 0.001 reads 0.0010, not 0.00. */
+export const ratio = (a: number | null | undefined, b: number | null | undefined): string =>
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? '–' : (a / b).toPrecision(2);
 
 const PERCENTILES: Array<[keyof LatencySummary, string]> = [
   ['p50', 'p50'],
