@@ -72,6 +72,10 @@ if (needNode || needPnpm) {
 // Everything after this point runs under the target runtime: .tools/ first on PATH.
 const env = { ...process.env, PATH: [toolsBin, process.env.PATH].join(delimiter) };
 delete env.npm_config_engine_strict;
+// glibc gives each thread that allocates its own arena; libvips (sharp, the media worker's image
+// pipeline) allocates from many threads and would leave hundreds of MB of fragmented arenas resident.
+// Two arenas is the setting sharp's own documentation recommends for long-running servers.
+if (task === 'start') env.MALLOC_ARENA_MAX ??= '2';
 const node = systemNodeOk ? process.execPath : toolsNode;
 log(`runtime: Node ${versionOf(node)}, pnpm ${versionOf(toolsPnpm)}`);
 

@@ -2,10 +2,12 @@
 // worker in this process with zero infrastructure; local mode runs them as separate processes against
 // PostgreSQL, Redis and NATS. Seeds the demo data on first start, prints where everything is, and
 // stops cleanly on Ctrl-C.
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { readSeedState } from '@scalegram/loadgen/seed-state';
 import { parseStartOptions, type StartOptions, USAGE, UsageError } from './cli-options.ts';
-import { DEMO_PASSWORD, isSeeded, seedDemoData } from './demo-seed.ts';
+import { DEMO_PASSWORD, isSeeded, seedStatePath } from './demo-seed.ts';
 import { displayHost, EMBEDDED_DEPLOYABLES, startEmbeddedSystem } from './embedded-system.ts';
 import { dropLocalDatabases, prepareLocalInfrastructure } from './local-infrastructure.ts';
 import { startLocalSystem } from './local-system.ts';
@@ -22,6 +24,22 @@ function say(message: string): void {
 
 function secondsSinceStart(): string {
   return (performance.now() / 1000).toFixed(1);
+}
+
+/** Seeds in a child process (see seed-process.ts), sharing this terminal for its progress bars. */
+async function runSeedProcess(gatewayUrl: string, dataDir: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@scalegram/source',
+      fileURLToPath(new URL('./seed-process.ts', import.meta.url)),
+      gatewayUrl,
+      dataDir,
+    ],
+    { stdio: 'inherit' },
+  );
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`seeding failed (exit ${code}); start again to resume it`);
 }
 
 async function run(options: StartOptions): Promise<void> {
@@ -107,10 +125,18 @@ async function run(options: StartOptions): Promise<void> {
   if (options.seed) {
     say('seeding demo data (socfb-Reed98: 962 users, 37,624 follows, posts with images, likes, comments)…');
     const started = performance.now();
-    const outcome = await seedDemoData({ gatewayUrl, dataDir: options.dataDir });
-    if (outcome.seeded) say(`seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    else say('demo data already seeded (use --fresh to start over)');
-    demoUser = outcome.state.users[0]?.username;
+    if (await isSeeded(options.dataDir)) {
+      say('demo data already seeded (use --fresh to start over)');
+    } else {
+      try {
+        await runSeedProcess(gatewayUrl, options.dataDir);
+      } catch (error) {
+        if (stopping) return; // Ctrl-C reached the seeding process too; the shutdown is under way.
+        throw error;
+      }
+      say(`seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+    demoUser = (await readSeedState(seedStatePath(options.dataDir)))?.users[0]?.username;
     if (options.rateLimit && !plan.rateLimit) {
       await restartGateway({ ...plan, rateLimit: true });
       await waitForReady(`${gatewayUrl}/readyz`, 60_000);
