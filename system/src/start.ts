@@ -42,6 +42,12 @@ async function runSeedProcess(gatewayUrl: string, dataDir: string): Promise<void
   if (code !== 0) throw new Error(`seeding failed (exit ${code}); start again to resume it`);
 }
 
+function requiredWithS3(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new UsageError(`${name} must be set when S3_ENDPOINT is`);
+  return value;
+}
+
 async function run(options: StartOptions): Promise<void> {
   if (options.fresh) {
     say(`--fresh: deleting ${options.dataDir}`);
@@ -83,8 +89,8 @@ async function run(options: StartOptions): Promise<void> {
         ? {
             s3: {
               endpoint: process.env.S3_ENDPOINT,
-              accessKey: process.env.S3_ACCESS_KEY ?? '',
-              secretKey: process.env.S3_SECRET_KEY ?? '',
+              accessKey: requiredWithS3('S3_ACCESS_KEY'),
+              secretKey: requiredWithS3('S3_SECRET_KEY'),
             },
           }
         : {}),
@@ -118,20 +124,40 @@ async function run(options: StartOptions): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
+  try {
+    await afterStart(options, plan, gatewayUrl, restartGateway, () => stopping);
+  } catch (error) {
+    if (stopping) return;
+    // Whatever failed after the services started, they are stopped cleanly (embedded stores flushed).
+    stopping = true;
+    process.stderr.write(`scalegram: ${(error as Error).stack ?? String(error)}\nstopping…\n`);
+    await stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+/** Readiness, demo data, the banner. */
+async function afterStart(
+  options: StartOptions,
+  plan: SystemPlan,
+  gatewayUrl: string,
+  restartGateway: (next: SystemPlan) => Promise<void>,
+  stopping: () => boolean,
+): Promise<void> {
   await waitForReady(`${gatewayUrl}/readyz`, 120_000);
   say(`ready in ${secondsSinceStart()} s: ${gatewayUrl}`);
 
   let demoUser: string | undefined;
   if (options.seed) {
-    say('seeding demo data (socfb-Reed98: 962 users, 37,624 follows, posts with images, likes, comments)…');
     const started = performance.now();
     if (await isSeeded(options.dataDir)) {
       say('demo data already seeded (use --fresh to start over)');
     } else {
+      say('seeding demo data (socfb-Reed98: 962 users, 37,624 follows, posts with images, likes, comments)…');
       try {
         await runSeedProcess(gatewayUrl, options.dataDir);
       } catch (error) {
-        if (stopping) return; // Ctrl-C reached the seeding process too; the shutdown is under way.
+        if (stopping()) return; // Ctrl-C reached the seeding process too; the shutdown is under way.
         throw error;
       }
       say(`seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -181,6 +207,10 @@ if (options.help) {
 try {
   await run(options);
 } catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`scalegram: failed to start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 }
