@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { colourFor, formatLogLine, prefix } from './log-line.ts';
 import { type Deployable, environmentAmong, type SystemPlan } from './system-plan.ts';
+import { waitForAllReady } from './wait-for-ready.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -68,17 +69,25 @@ export interface LocalSystemOptions {
   /** Where formatted log lines go (default: stdout). */
   write?: (line: string) => void;
   colour?: boolean;
+  /** How long the services may take to become ready before the gateway starts (default 120 s). */
+  readyTimeoutMs?: number;
 }
 
 export interface Supervisor {
   instances: readonly Instance[];
   gatewayUrl: string;
+  /** Every instance's `/readyz`: the system is ready when all of them answer 200, not only the gateway. */
+  readinessUrls: readonly string[];
   stop(): Promise<void>;
   /** Restarts the gateway process with the environment `plan` gives it (SIGTERM, then a new process). */
   restartGateway(plan: SystemPlan): Promise<void>;
 }
 
-export function startLocalSystem(options: LocalSystemOptions): Supervisor {
+/**
+ * Starts every service and worker, waits until each answers `/readyz`, then starts the gateway — so the
+ * gateway never meets an upstream that is still booting (and never opens a circuit breaker on one).
+ */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<Supervisor> {
   const { plan } = options;
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const instances = planInstances(plan, options.deployables, options.replicas ?? {});
@@ -115,7 +124,10 @@ export function startLocalSystem(options: LocalSystemOptions): Supervisor {
     });
   };
 
-  for (const [index, instance] of instances.entries()) launch(instance, index, 0);
+  const readinessOf = (instance: Instance) => `http://127.0.0.1:${instance.env.PORT}/readyz`;
+  const backends = instances.filter((instance) => instance.deployable !== 'gateway');
+  for (const [index, instance] of instances.entries())
+    if (instance.deployable !== 'gateway') launch(instance, index, 0);
 
   const terminate = (selected: Instance[]) =>
     Promise.all(
@@ -134,9 +146,10 @@ export function startLocalSystem(options: LocalSystemOptions): Supervisor {
       ),
     );
 
-  return {
+  const supervisor: Supervisor = {
     instances,
     gatewayUrl: `http://127.0.0.1:${plan.ports.gateway}`,
+    readinessUrls: instances.map(readinessOf),
     async restartGateway(next) {
       const gateways = instances.filter((instance) => instance.deployable === 'gateway');
       restarting = true;
@@ -156,4 +169,14 @@ export function startLocalSystem(options: LocalSystemOptions): Supervisor {
       await terminate(instances.filter((instance) => instance.deployable !== 'gateway'));
     },
   };
+
+  try {
+    await waitForAllReady(backends.map(readinessOf), options.readyTimeoutMs ?? 120_000);
+  } catch (error) {
+    await supervisor.stop();
+    throw error;
+  }
+  for (const [index, instance] of instances.entries())
+    if (instance.deployable === 'gateway') launch(instance, index, 0);
+  return supervisor;
 }

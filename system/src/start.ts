@@ -13,7 +13,7 @@ import { dropLocalDatabases, prepareLocalInfrastructure } from './local-infrastr
 import { startLocalSystem } from './local-system.ts';
 import { loadServiceClientSecrets } from './service-client-secrets.ts';
 import { DEFAULT_PORTS, type SystemPlan } from './system-plan.ts';
-import { waitForReady } from './wait-for-ready.ts';
+import { waitForAllReady, waitForReady } from './wait-for-ready.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DATABASE_PREFIX = 'scalegram';
@@ -69,6 +69,8 @@ async function run(options: StartOptions): Promise<void> {
   let stop: () => Promise<void>;
   let restartGateway: (next: SystemPlan) => Promise<void>;
   let gatewayUrl: string;
+  // Local mode starts processes concurrently: the gateway may be ready before the services behind it.
+  let readinessUrls: readonly string[] = [];
   if (options.mode === 'embedded') {
     say(`embedded mode: every service in this process, data in ${options.dataDir}`);
     const system = await startEmbeddedSystem({ plan });
@@ -96,9 +98,10 @@ async function run(options: StartOptions): Promise<void> {
         : {}),
       ...(process.env.QDRANT_URL ? { qdrantUrl: process.env.QDRANT_URL } : {}),
     });
-    const supervisor = startLocalSystem({ plan, deployables: EMBEDDED_DEPLOYABLES, replicas: options.replicas });
+    const supervisor = await startLocalSystem({ plan, deployables: EMBEDDED_DEPLOYABLES, replicas: options.replicas });
     stop = supervisor.stop;
     restartGateway = supervisor.restartGateway;
+    readinessUrls = supervisor.readinessUrls;
     gatewayUrl = `http://${displayHost(options.host)}:${options.gatewayPort}`;
   }
 
@@ -125,6 +128,7 @@ async function run(options: StartOptions): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   try {
+    await waitForAllReady(readinessUrls, 120_000);
     await afterStart(options, plan, gatewayUrl, restartGateway, () => stopping);
   } catch (error) {
     if (stopping) return;

@@ -16,3 +16,8 @@ export async function waitForReady(url: string, timeoutMs: number, intervalMs = 
   }
   throw new Error(`${url} was not ready within ${timeoutMs} ms (${last})`);
 }
+
+/** Waits for every URL at once; resolves when all answer 200. */
+export async function waitForAllReady(urls: readonly string[], timeoutMs: number): Promise<void> {
+  await Promise.all(urls.map((url) => waitForReady(url, timeoutMs)));
+}

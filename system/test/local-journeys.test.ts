@@ -10,7 +10,7 @@ import { EMBEDDED_DEPLOYABLES } from '../src/embedded-system.ts';
 import { dropLocalDatabases, prepareLocalInfrastructure } from '../src/local-infrastructure.ts';
 import { type Supervisor, startLocalSystem } from '../src/local-system.ts';
 import type { SystemPlan } from '../src/system-plan.ts';
-import { waitForReady } from '../src/wait-for-ready.ts';
+import { waitForAllReady } from '../src/wait-for-ready.ts';
 import { freePorts } from './support/free-ports.ts';
 import { mainJourney, registrationRace } from './support/journeys.ts';
 import { type PrivateServer, startPrivateNats, startPrivateRedis } from './support/private-servers.ts';
@@ -33,7 +33,8 @@ describe('local-infrastructure system', () => {
       dataDir,
       host: '127.0.0.1',
       ports: await freePorts(),
-      logLevel: 'warn',
+      // info: every request is a log line, so the prefixing below has something to check.
+      logLevel: 'info',
       rateLimit: false,
       serviceClients: { search: 'e2e-search-client-secret-0123456789abcdef' },
       infrastructure: await prepareLocalInfrastructure({
@@ -44,14 +45,15 @@ describe('local-infrastructure system', () => {
         postShards: POST_SHARDS,
       }),
     };
-    supervisor = startLocalSystem({
+    supervisor = await startLocalSystem({
       plan,
       deployables: EMBEDDED_DEPLOYABLES,
       replicas: { notification: 2 },
       write: (line) => lines.push(line),
       colour: false,
     });
-    await waitForReady(`${supervisor.gatewayUrl}/readyz`, 120_000);
+    // Every process, not only the gateway: they start concurrently.
+    await waitForAllReady(supervisor.readinessUrls, 120_000);
   }, 180_000);
 
   afterAll(async () => {
