@@ -11,6 +11,8 @@ export interface StartOptions {
   seed: boolean;
   host: string;
   gatewayPort: number;
+  /** Services on base+1 … base+9 instead of 3001 … 3009 (two systems on one machine, tests). */
+  portBase: number | undefined;
   logLevel: string;
   rateLimit: boolean;
   replicas: Partial<Record<Deployable, number>>;
@@ -30,6 +32,7 @@ export const USAGE = `Usage: npm start -- [options]
   --fresh                 delete the data directory first (local mode: also drop its databases)
   --no-seed               do not seed the demo data on first start
   --port <n>              the gateway's port (default 8080)
+  --port-base <n>         the services on n+1 … n+9 instead of 3001 … 3009
   --host <addr>           bind address (default 127.0.0.1; 0.0.0.0 to reach it from elsewhere)
   --log-level <level>     trace|debug|info|warn|error|fatal (default: warn embedded, info local)
   --no-rate-limit         turn the gateway's per-user rate limit off (load tests)
@@ -89,6 +92,8 @@ export function parseStartOptions(
     seed: !(values['no-seed'] ?? false),
     host: values.host ?? '127.0.0.1',
     gatewayPort: values.port === undefined ? DEFAULT_PORTS.gateway : positiveInteger(values.port, '--port', 65_535),
+    portBase:
+      values['port-base'] === undefined ? undefined : positiveInteger(values['port-base'], '--port-base', 65_000),
     logLevel,
     rateLimit: !(values['no-rate-limit'] ?? false),
     replicas,
@@ -111,6 +116,7 @@ function parseArgsStrict(argv: readonly string[]) {
       fresh: { type: 'boolean' },
       'no-seed': { type: 'boolean' },
       port: { type: 'string' },
+      'port-base': { type: 'string' },
       host: { type: 'string' },
       'log-level': { type: 'string' },
       'no-rate-limit': { type: 'boolean' },

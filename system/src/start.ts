@@ -12,7 +12,7 @@ import { displayHost, EMBEDDED_DEPLOYABLES, startEmbeddedSystem } from './embedd
 import { dropLocalDatabases, prepareLocalInfrastructure } from './local-infrastructure.ts';
 import { startLocalSystem } from './local-system.ts';
 import { loadServiceClientSecrets } from './service-client-secrets.ts';
-import { DEFAULT_PORTS, type SystemPlan } from './system-plan.ts';
+import { DEFAULT_PORTS, DEPLOYABLES, type Deployable, type SystemPlan } from './system-plan.ts';
 import { waitForAllReady, waitForReady } from './wait-for-ready.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,6 +42,16 @@ async function runSeedProcess(gatewayUrl: string, dataDir: string): Promise<void
   if (code !== 0) throw new Error(`seeding failed (exit ${code}); start again to resume it`);
 }
 
+/** The documented ports, or the same layout from --port-base; the gateway's from --port. */
+function portsOf(options: StartOptions): Record<Deployable, number> {
+  const ports = { ...DEFAULT_PORTS };
+  if (options.portBase !== undefined) {
+    for (const deployable of DEPLOYABLES) ports[deployable] = DEFAULT_PORTS[deployable] - 3000 + options.portBase;
+  }
+  ports.gateway = options.gatewayPort;
+  return ports;
+}
+
 function requiredWithS3(name: string): string {
   const value = process.env[name];
   if (!value) throw new UsageError(`${name} must be set when S3_ENDPOINT is`);
@@ -60,7 +70,7 @@ async function run(options: StartOptions): Promise<void> {
   const plan: SystemPlan = {
     dataDir: options.dataDir,
     host: options.host,
-    ports: { ...DEFAULT_PORTS, gateway: options.gatewayPort },
+    ports: portsOf(options),
     logLevel: options.logLevel,
     rateLimit: options.rateLimit && !needsSeed,
     serviceClients: await loadServiceClientSecrets(options.dataDir),

@@ -35,6 +35,11 @@ describe('parseStartOptions', () => {
     });
   });
 
+  it('shifts the services to --port-base + 1 … + 9', () => {
+    expect(parse('--port-base', '40000').portBase).toBe(40000);
+    expect(parse().portBase).toBeUndefined();
+  });
+
   it('ignores a leading "--" left by argument forwarding', () => {
     expect(parse('--', '--port', '9090').gatewayPort).toBe(9090);
   });

@@ -1,0 +1,104 @@
+// The `npm start` command itself (system/src/start.ts, as the root script runs it): its usage answers,
+// a start of the embedded system to "running" with Swagger UI served, and Ctrl-C stopping everything
+// with exit code 0 and the data kept.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
+const START = fileURLToPath(new URL('../src/start.ts', import.meta.url));
+
+function run(args: string[]): ChildProcess & { output: () => string; exited: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=256', '--conditions=@scalegram/source', START, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return Object.assign(child, { output: () => output, exited });
+}
+
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A base whose +1 … +9 and +80 are all free (the services, and the gateway). */
+async function freeBase(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const ports = [...Array.from({ length: 9 }, (_, i) => base + 1 + i), base + 80];
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
+  }
+  throw new Error('no free port range');
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('npm start (system/src/start.ts)', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sg-start-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints its usage for --help and refuses an unknown option with exit code 2', async () => {
+    const help = run(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toContain('Usage: npm start -- [options]');
+    const bad = run(['--bogus']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/bogus/);
+  }, 30_000);
+
+  it('runs the embedded system until Ctrl-C, then stops it cleanly and keeps the data', async () => {
+    const base = await freeBase();
+    const gateway = base + 80;
+    const system = run(['--no-seed', '--data-dir', dataDir, '--port', String(gateway), '--port-base', String(base)]);
+    try {
+      await until(() => system.output().includes('Scalegram is running') || system.exitCode !== null, 120_000);
+      expect(system.output()).toContain(`Gateway      http://localhost:${gateway}`);
+      expect(system.output()).toMatch(/Memory {7}\d+ MB resident/);
+      const ready = await fetch(`http://127.0.0.1:${gateway}/readyz`);
+      expect(ready.status).toBe(200);
+      const docs = await fetch(`http://127.0.0.1:${gateway}/docs/json`);
+      expect(docs.status).toBe(200);
+      const document = (await docs.json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/v1/feed', '/api/v1/posts']));
+      // A service on the shifted port, not on its default one.
+      expect((await fetch(`http://127.0.0.1:${base + 3}/healthz`)).status).toBe(200);
+    } finally {
+      system.kill('SIGINT');
+    }
+    expect(await system.exited).toBe(0);
+    expect(system.output()).toContain('stopped');
+    expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
+    expect(existsSync(join(dataDir, 'auth-keys.json'))).toBe(true);
+  }, 180_000);
+});
