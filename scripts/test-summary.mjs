@@ -6,16 +6,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const total = { passed: 0, failed: 0, skipped: 0, suitesFailed: 0, packages: 0 };
-for (const group of ['packages', 'services', 'tooling']) {
-  const dir = join(root, group);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const file = join(dir, name, '.jest-results.json');
-    if (!existsSync(file)) continue;
-    const result = JSON.parse(readFileSync(file, 'utf8'));
-    for (const key of ['passed', 'failed', 'skipped', 'suitesFailed']) total[key] += result[key];
-    total.packages += 1;
-  }
+// The workspace's packages, from pnpm-workspace.yaml: `group/*` entries and single folders alike.
+const workspace = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
+const entries = [...workspace.split('\ncatalog:')[0].matchAll(/^\s+-\s+(\S+)\s*$/gm)].map((match) => match[1]);
+const packageDirs = entries.flatMap((entry) => {
+  if (!entry.endsWith('/*')) return [join(root, entry)];
+  const dir = join(root, entry.slice(0, -2));
+  return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : [];
+});
+for (const dir of packageDirs) {
+  const file = join(dir, '.jest-results.json');
+  if (!existsSync(file)) continue;
+  const result = JSON.parse(readFileSync(file, 'utf8'));
+  for (const key of ['passed', 'failed', 'skipped', 'suitesFailed']) total[key] += result[key];
+  total.packages += 1;
 }
 console.log(`\n${total.packages} packages tested`);
 console.log(
