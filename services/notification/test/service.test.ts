@@ -89,9 +89,20 @@ describe('startNotificationService on PostgreSQL and NATS', () => {
     await app.close();
     app = undefined;
     await client.ended;
-    // Every pooled connection was released: nothing of ours is left on the database.
-    const { rows } = await sql<{ count: string }>`
-      select count(*) as count from pg_stat_activity where datname = ${databaseName}`.execute(admin.db);
-    expect(Number(rows[0]?.count)).toBe(0);
+    // Every pooled connection was released: nothing of ours is left on the database. A closed
+    // connection's backend leaves pg_stat_activity a moment after the client has let go, so poll briefly.
+    const connections = async () =>
+      Number(
+        (
+          await sql<{ count: string }>`
+            select count(*) as count from pg_stat_activity where datname = ${databaseName}`.execute(admin.db)
+        ).rows[0]?.count,
+      );
+    let remaining = await connections();
+    for (let attempt = 0; attempt < 40 && remaining > 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      remaining = await connections();
+    }
+    expect(remaining).toBe(0);
   });
 });
