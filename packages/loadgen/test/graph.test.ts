@@ -16,7 +16,7 @@ describe('socfb-Reed98 loader', () => {
   });
 
   it('stores every friendship in both directions', async () => {
-    const graph = await loadEdgeList(resolveDatasetPath('../shared/datasets/socfb-Reed98/socfb-Reed98.edges'));
+    const graph = await loadEdgeList(resolveDatasetPath('packages/loadgen/datasets/socfb-Reed98/socfb-Reed98.edges'));
     // The file's first line is "1 0".
     expect(Array.from(graph.following(0))).toContain(1);
     expect(Array.from(graph.following(1))).toContain(0);

@@ -5,11 +5,13 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSocialGraph, type SocialGraph } from './social-graph.ts';
 
-/** The repository root: this file lives at packages/loadgen/src/graph/ (or dist/graph/ once built). */
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** This package's root: this file lives at src/graph/ (or dist/graph/ once built). */
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root, when the package sits in the workspace (relative dataset paths resolve against it). */
+const REPO_ROOT = resolve(PACKAGE_ROOT, '../..');
 
-/** The shared datasets directory sits beside the repository: `<repo>/../shared/datasets`. */
-export const DEFAULT_DATASETS_DIR = resolve(REPO_ROOT, '../shared/datasets');
+/** The datasets the package carries (`packages/loadgen/datasets`; `/app/datasets` in the image). */
+export const DEFAULT_DATASETS_DIR = resolve(PACKAGE_ROOT, 'datasets');
 export const REED98_EDGES = 'socfb-Reed98/socfb-Reed98.edges';
 
 /** Resolves a dataset path: absolute paths as given, relative ones against the repository root. */

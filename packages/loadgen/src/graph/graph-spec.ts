@@ -1,5 +1,5 @@
 // Which social graph a run uses, as one string (a flag or an environment variable):
-//   reed98                    socfb-Reed98 from the shared datasets (962 users)
+//   reed98                    socfb-Reed98, carried in packages/loadgen/datasets (962 users)
 //   reed98:<n>                its first n users and the friendships among them (smaller runs, tests)
 //   ba:<users>[:<m>[:<seed>]] a seeded Barabási–Albert graph (m friendships per new user, default 20; seed 1)
 //   <path>                    any edge list (`u v` per line)
@@ -43,7 +43,7 @@ export function graphName(spec: GraphSpec): string {
   }
 }
 
-/** `datasetsDir` overrides where Reed98 is looked for (in a container the repository layout is gone). */
+/** `datasetsDir` overrides where Reed98 is looked for (default: the copy this package carries). */
 export async function loadGraph(spec: GraphSpec, datasetsDir: string = DEFAULT_DATASETS_DIR): Promise<SocialGraph> {
   switch (spec.kind) {
     case 'reed98': {

@@ -20,7 +20,7 @@ export interface Population {
 
 export interface PopulationSettings {
   graph: GraphSpec;
-  /** Where Reed98 is looked for (default `<repo>/../shared/datasets`). */
+  /** Where Reed98 is looked for (default: the copy this package carries, `packages/loadgen/datasets`). */
   datasetsDir?: string;
   /** The seed state file to reuse and to write. */
   statePath: string;
