@@ -1,0 +1,3 @@
+import { jestConfig } from '@scalegram/jest-config';
+
+export default jestConfig();
