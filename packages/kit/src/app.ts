@@ -13,7 +13,8 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { errorHandlerPlugin } from './error-handler.ts';
+import { clientErrorHandler } from './client-error-handler.ts';
+import { errorHandlerPlugin, frameworkErrorHandler } from './error-handler.ts';
 import { healthPlugin, type ReadinessCheck } from './health.ts';
 import { createLogger, type LogLevel } from './logging.ts';
 import { metricsPlugin } from './metrics.ts';
@@ -21,6 +22,7 @@ import { type OpenApiOptions, openApiPlugin } from './openapi.ts';
 import { requestContextPlugin, traceLoggerFactory } from './request-context.ts';
 import { requestIdFor } from './request-id.ts';
 import { strictValidatorCompiler } from './request-validation.ts';
+import { createRouteMethods } from './route-methods.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -75,7 +77,15 @@ export function createApp(options: AppOptions): App {
     // once, and let in-flight requests finish.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // What the router and Node's HTTP parser reject answers problem+json too (error-handler.ts,
+    // client-error-handler.ts), not Fastify's plain JSON.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Every route's methods, recorded as routes are added, so that the not-found handler can answer 405.
+  const routeMethods = createRouteMethods();
+  app.addHook('onRoute', routeMethods.record);
 
   // Bodies are validated exactly as declared (no dropped fields, no coerced types); only querystring,
   // params and headers, which arrive as strings, are converted.
@@ -85,7 +95,7 @@ export function createApp(options: AppOptions): App {
   // Registered before any route, so that every route the service adds is collected.
   if (options.openapi) app.register(openApiPlugin, { version: options.version, ...options.openapi });
   app.register(requestContextPlugin);
-  app.register(errorHandlerPlugin);
+  app.register(errorHandlerPlugin, { routeMethods });
   app.register(metricsPlugin, { service: options.name });
   app.register(healthPlugin, {
     checks: options.readinessChecks ?? [],

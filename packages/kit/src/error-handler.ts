@@ -8,6 +8,7 @@ import { PROBLEM_CONTENT_TYPE, type Problem, problemType } from '@scalegram/cont
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpProblem } from './http-problem.ts';
+import type { RouteMethods } from './route-methods.ts';
 import { UpstreamResponseError, UpstreamTimeoutError } from './upstream-errors.ts';
 
 type FieldError = NonNullable<Problem['errors']>[number];
@@ -30,6 +31,15 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid-content-length',
+  FST_ERR_BAD_URL: 'invalid-path',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri-too-long',
+};
+
+// The router's errors echo the offending path, which can be as long as the server accepts: say what is
+// wrong instead.
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The path holds a malformed percent-encoding.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is longer than any identifier this service accepts.',
 };
 
 // For other 4xx errors raised by Fastify plugins (rate limiting, auth) with only a statusCode.
@@ -42,6 +52,7 @@ const STATUS_DEFAULT_CODES: Record<number, string> = {
   406: 'not-acceptable',
   409: 'conflict',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   422: 'unprocessable-content',
   429: 'too-many-requests',
@@ -124,10 +135,11 @@ export function problemFor(error: unknown): ProblemDraft | undefined {
     // A 4xx statusCode on an error is its author's statement that the message is meant for clients.
     const code =
       (fastifyError.code && FASTIFY_CODES[fastifyError.code]) ?? STATUS_DEFAULT_CODES[status] ?? `http-${status}`;
+    const detail = (fastifyError.code && FASTIFY_DETAILS[fastifyError.code]) ?? fastifyError.message;
     return {
       status,
       code,
-      ...(fastifyError.message ? { detail: fastifyError.message } : {}),
+      ...(detail ? { detail } : {}),
       ...(fastifyError.headers ? { headers: fastifyError.headers } : {}),
     };
   }
@@ -158,8 +170,25 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, draft:
   return reply.code(draft.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 
+/** Errors the router raises before any route or hook runs (Fastify's `frameworkErrors` option). */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const draft = problemFor(error);
+  if (!draft) {
+    request.log.error({ err: error }, 'unhandled framework error');
+    sendProblem(request, reply, { status: 500, code: 'internal', detail: 'An unexpected error occurred.' });
+    return;
+  }
+  request.log.info({ code: draft.code, status: draft.status }, 'request rejected');
+  sendProblem(request, reply, draft);
+}
+
+export interface ErrorHandlerOptions {
+  /** Every route's methods (recorded by createApp), to tell 405 from 404. */
+  routeMethods?: RouteMethods;
+}
+
 export const errorHandlerPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, options: ErrorHandlerOptions) => {
     app.setErrorHandler((error, request, reply) => {
       const draft = problemFor(error);
       if (!draft) {
@@ -175,13 +204,25 @@ export const errorHandlerPlugin = fp(
       return sendProblem(request, reply, draft);
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(request, reply, {
+    app.setNotFoundHandler((request, reply) => {
+      const path = pathOf(request);
+      const allowed = options.routeMethods?.allowed(path) ?? [];
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        return sendProblem(request, reply, {
+          status: 405,
+          code: 'method-not-allowed',
+          detail: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`,
+          // Also in the body, so that a proxy that keeps only the problem (the gateway) can rebuild Allow.
+          extra: { allowedMethods: allowed },
+          headers: { allow: allowed.join(', ') },
+        });
+      }
+      return sendProblem(request, reply, {
         status: 404,
         code: 'route-not-found',
-        detail: `No route for ${request.method} ${pathOf(request)}`,
-      }),
-    );
+        detail: `No route for ${request.method} ${path}`,
+      });
+    });
   },
   { name: '@scalegram/kit/error-handler', fastify: '5.x' },
 );
