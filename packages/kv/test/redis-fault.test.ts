@@ -2,9 +2,10 @@
 // same store must work again once it returns, without being recreated.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UnavailableError } from '@scalegram/contracts/errors';
+import { freePort } from '@scalegram/test-support/free-port';
+import { type PrivateRedis, startPrivateRedis } from '@scalegram/test-support/private-redis';
 import type { KeyValueStore } from '../src/port.ts';
 import { createRedisStore } from '../src/redis-store.ts';
-import { freePort, PrivateRedis } from './private-redis.ts';
 
 async function eventually(check: () => Promise<void>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -23,8 +24,7 @@ describe('Redis store when the server fails', () => {
   let kv: KeyValueStore;
 
   beforeAll(async () => {
-    server = new PrivateRedis(await freePort());
-    await server.start();
+    server = await startPrivateRedis();
     kv = await createRedisStore({ url: server.url, keyPrefix: 'fault:' });
   });
 

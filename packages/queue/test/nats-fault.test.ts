@@ -1,73 +1,23 @@
 // Fault test, NATS only: a PRIVATE nats-server is killed and restarted under a running consumer.
 // The shared server on :4222 is never touched.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UnavailableError } from '@scalegram/contracts/errors';
 import { createEvent } from '@scalegram/contracts/events';
+import { type PrivateNats, startPrivateNats } from '@scalegram/test-support/private-nats';
 import { createNatsBus } from '../src/nats-bus.ts';
 import type { Delivery, MessageBus } from '../src/port.ts';
 import { waitFor } from './contract/wait.ts';
 
-const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function startServer(port: number, storeDir: string): Promise<ChildProcess> {
-  const child = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nats-server did not start: ${log}`)), 10_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('Server is ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`nats-server exited with ${code}: ${log}`));
-    });
-  });
-  child.stderr?.resume();
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
-
 describe('NATS bus across a broker crash and restart', () => {
-  let port: number;
-  let storeDir: string;
-  let server: ChildProcess;
+  let server: PrivateNats;
   let bus: MessageBus;
   const warnings: string[] = [];
   let release: () => void = () => {};
 
   beforeAll(async () => {
-    port = await freePort();
-    storeDir = await mkdtemp(join(tmpdir(), 'queue-fault-'));
-    server = await startServer(port, storeDir);
+    server = await startPrivateNats();
     bus = await createNatsBus({
-      servers: `nats://127.0.0.1:${port}`,
+      servers: server.url,
       name: 'queue-fault-test',
       publishTimeoutMs: 1_000,
       reconnectTimeWaitMs: 200,
@@ -80,8 +30,7 @@ describe('NATS bus across a broker crash and restart', () => {
   afterAll(async () => {
     release(); // a failed assertion must not leave the held handler blocking the drain
     await bus?.close();
-    if (server) await kill(server);
-    await rm(storeDir, { recursive: true, force: true });
+    await server?.destroy();
   });
 
   it('resumes consuming after a restart, keeps unacked messages, and fails publishes fast during the outage', async () => {
@@ -107,13 +56,13 @@ describe('NATS bus across a broker crash and restart', () => {
     await bus.publish('fault.created', event(2));
     await waitFor(() => got.length === 2);
 
-    await kill(server);
+    await server.kill();
     const started = Date.now();
     const outage = await bus.publish('fault.created', event(99)).catch((err: unknown) => err);
     expect(outage).toBeInstanceOf(UnavailableError);
     expect(Date.now() - started).toBeLessThan(3_000);
 
-    server = await startServer(port, storeDir);
+    await server.start();
     // JetStream needs a moment to recover its streams after the restart; publishes fail cleanly until then.
     await waitFor(async () => {
       try {

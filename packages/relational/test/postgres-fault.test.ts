@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UnavailableError } from '@scalegram/contracts/errors';
 import { createEvent } from '@scalegram/contracts/events';
+import { type PrivatePostgres, startPrivatePostgres } from '@scalegram/test-support/private-postgres';
 import { sql } from 'kysely';
 import { migrate } from '../src/migrate.ts';
 import { enqueueEvents } from '../src/outbox.ts';
@@ -9,7 +10,6 @@ import { createOutboxRelay } from '../src/outbox-relay.ts';
 import { type OutboxDatabase, outboxMigration } from '../src/outbox-schema.ts';
 import type { RelationalDatabase } from '../src/port.ts';
 import { createPostgresDatabase } from '../src/postgres-database.ts';
-import { type PrivatePostgres, startPrivatePostgres } from './support/private-postgres.ts';
 
 interface Db extends OutboxDatabase {
   notes: { id: string; body: string };

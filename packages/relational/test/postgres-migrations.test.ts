@@ -1,22 +1,25 @@
 // What only a multi-connection server can show: concurrent migration runs (two deploy jobs racing).
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createScratchDatabases, type ScratchDatabases } from '@scalegram/test-support/scratch-databases';
 import { sql } from 'kysely';
 import { migrate } from '../src/migrate.ts';
 import type { RelationalDatabase } from '../src/port.ts';
 import { createPostgresDatabase } from '../src/postgres-database.ts';
 import { MIGRATIONS, type TestDatabase } from './contract/relational-contract.ts';
-import { createTestDatabase, type ServerDatabase } from './support/postgres-server.ts';
 
 describe('migrations on PostgreSQL', () => {
-  let server: ServerDatabase;
+  let server: ScratchDatabases;
+  let url: string;
   let first: RelationalDatabase<TestDatabase>;
   let second: RelationalDatabase<TestDatabase>;
 
   beforeAll(async () => {
-    server = await createTestDatabase();
+    server = await createScratchDatabases('sg_test');
+    url = server.urls[0] as string;
     // Two pools stand for two processes (e.g. two replicas' migration jobs).
-    first = createPostgresDatabase({ connectionString: server.url, poolMax: 2 });
-    second = createPostgresDatabase({ connectionString: server.url, poolMax: 2 });
+    first = createPostgresDatabase({ connectionString: url, poolMax: 2 });
+    second = createPostgresDatabase({ connectionString: url, poolMax: 2 });
   });
 
   afterAll(async () => {

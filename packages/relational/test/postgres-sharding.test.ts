@@ -1,10 +1,11 @@
 // The shard router against three real physical databases on the local PostgreSQL server.
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createScratchDatabases, type ScratchDatabases } from '@scalegram/test-support/scratch-databases';
 import { createIdGenerator, decodeId } from '../src/id-generator.ts';
 import { migrate } from '../src/migrate.ts';
 import type { ShardRouter } from '../src/shard-router.ts';
 import { closeAll, createShardedDatabases } from '../src/sharded-postgres.ts';
-import { createTestDatabase, type ServerDatabase } from './support/postgres-server.ts';
 
 interface PostsDatabase {
   posts: { id: string; author_id: string; text: string };
@@ -16,17 +17,14 @@ const POSTS_MIGRATIONS = new URL('./fixtures/migrations-posts/', import.meta.url
 const USERS = { onDb0: 1n, onDb1: 3_000n, onDb2: 6_000n, wrapsToDb0: 8_197n };
 
 describe('sharding over three PostgreSQL databases', () => {
-  let servers: ServerDatabase[] = [];
+  let scratch: ScratchDatabases | undefined;
   let router: ShardRouter<PostsDatabase>;
   const generator = createIdGenerator();
   const posts = new Map<bigint, string[]>();
 
   beforeAll(async () => {
-    servers = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase()]);
-    router = createShardedDatabases<PostsDatabase>(
-      servers.map((server) => server.url),
-      { poolMax: 2 },
-    );
+    scratch = await createScratchDatabases('sg_test', 3);
+    router = createShardedDatabases<PostsDatabase>(scratch.urls, { poolMax: 2 });
     // Migrations apply to every shard.
     for (const database of router.all()) await migrate(database, POSTS_MIGRATIONS);
     for (const userId of Object.values(USERS)) {
@@ -46,7 +44,7 @@ describe('sharding over three PostgreSQL databases', () => {
 
   afterAll(async () => {
     if (router !== undefined) await closeAll(router);
-    await Promise.all(servers.map((server) => server.drop()));
+    await scratch?.drop();
   });
 
   const countsPerDatabase = () =>

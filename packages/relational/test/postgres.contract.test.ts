@@ -1,16 +1,16 @@
+import { createScratchDatabases, type ScratchDatabases } from '@scalegram/test-support/scratch-databases';
 import { createPostgresDatabase } from '../src/postgres-database.ts';
 import { describeRelationalContract, type TestDatabase } from './contract/relational-contract.ts';
-import { createTestDatabase, type ServerDatabase } from './support/postgres-server.ts';
 
-const created: ServerDatabase[] = [];
+const created: ScratchDatabases[] = [];
 
 describeRelationalContract('PostgreSQL', {
   async create() {
-    const server = await createTestDatabase();
-    created.push(server);
-    return createPostgresDatabase<TestDatabase>({ connectionString: server.url, poolMax: 5 });
+    const scratch = await createScratchDatabases('sg_test');
+    created.push(scratch);
+    return createPostgresDatabase<TestDatabase>({ connectionString: scratch.urls[0] as string, poolMax: 5 });
   },
   cleanup: async () => {
-    await Promise.all(created.map((server) => server.drop()));
+    await Promise.all(created.map((scratch) => scratch.drop()));
   },
 });
