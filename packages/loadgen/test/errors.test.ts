@@ -64,7 +64,8 @@ describe('failing targets are reported as errors', () => {
     expect(stats.errorsByKind).toEqual({ 'http-500': 100 });
     expect(stats.latency.count).toBe(0);
     expect(stats.latency.p99).toBeNull();
-    expect(stats.series[0]?.errors).toBeGreaterThan(90);
+    // Every failure is in the per-second series too (which second depends on the machine's pace).
+    expect(stats.series.reduce((sum, point) => sum + point.errors, 0)).toBe(100);
   });
 
   it('counts refused connections as errors of kind connection-refused', async () => {

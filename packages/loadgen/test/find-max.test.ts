@@ -4,6 +4,7 @@ import { findMaxRate } from '../src/engine/find-max.ts';
 import { createHttpTarget } from '../src/engine/http-target.ts';
 import { constantShape } from '../src/engine/load-shape.ts';
 import { runOpenLoop } from '../src/engine/open-loop.ts';
+import { createRecorder, type RunStats } from '../src/engine/recorder.ts';
 import { createRng } from '../src/rng.ts';
 import type { RequestSpec } from '../src/scenario.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
@@ -19,9 +20,48 @@ describe('find-max and closed loop', () => {
     await slow.close();
   });
 
-  it('finds the rate a capacity-limited server sustains (1 connection × 20 ms ≈ 50 req/s)', async () => {
+  // The search itself is tested on a synthetic system whose verdicts do not depend on this machine: a step
+  // passes exactly when its rate is at most 50 req/s.
+  const capacity50 = async (rate: number): Promise<RunStats> => {
+    const recorder = createRecorder();
+    for (let i = 0; i < rate; i++) {
+      recorder.scheduled();
+      recorder.sent(0, 0, false);
+      recorder.completed(0, 0, rate <= 50 ? 10 : 500, { ok: true, status: 200 });
+    }
+    return recorder.stats(1_000, 1_000, rate);
+  };
+  const search = { growth: 2, maxRate: 1_000, sloP99Ms: 100, maxErrorRate: 0.01 };
+
+  it('grows the rate geometrically to the first failing step, then bisects', async () => {
+    const result = await findMaxRate({ ...search, runStep: capacity50, startRate: 10, refineSteps: 2 });
+    expect(result.steps.map((s) => [s.rate, s.passed])).toEqual([
+      [10, true],
+      [20, true],
+      [40, true],
+      [80, false],
+      [60, false],
+      [50, true],
+    ]);
+    expect(result.steps[3]?.reasons.join(' ')).toMatch(/p99 \d+(\.\d+)? ms > 100 ms/);
+    expect(result.maxSustainedRate).toBe(50);
+  });
+
+  it('halves a start rate that fails until a step passes, then bisects', async () => {
+    const result = await findMaxRate({ ...search, runStep: capacity50, startRate: 160, refineSteps: 1 });
+    expect(result.steps.map((s) => [s.rate, s.passed])).toEqual([
+      [160, false],
+      [80, false],
+      [40, true],
+      [60, false],
+    ]);
+    expect(result.maxSustainedRate).toBe(40);
+  });
+
+  it('over HTTP: never reports a rate the server cannot serve (1 connection × 20 ms ≤ 50 req/s)', async () => {
     const target = createHttpTarget({ url: slow.url, connections: 1, timeoutMs: 5_000 });
     const result = await findMaxRate({
+      ...search,
       runStep: (rate) =>
         runOpenLoop({
           target,
@@ -31,55 +71,19 @@ describe('find-max and closed loop', () => {
           rng: createRng(1),
         }),
       startRate: 10,
-      growth: 2,
-      maxRate: 1_000,
-      sloP99Ms: 100,
-      maxErrorRate: 0.01,
       refineSteps: 2,
     });
     await target.close();
-    // 10, 20, 40 pass on a quiet machine; 80 is over capacity in any case. The growth stops at the first
-    // failing step (80, or 40 when a busy shared machine pushes its p99 over 100 ms), then bisects twice.
+    // Which steps pass depends on how busy this machine is; that 80 req/s fails does not: its 80 requests
+    // take ≥ 80 × 19 ms on the one connection, so the last ones wait ≥ 0.5 s past their due time (p99 over
+    // 100 ms). The growth stops there at the latest, and no rate at or above it can be reported.
     const firstFailure = result.steps.findIndex((s) => !s.passed);
-    const failed = result.steps[firstFailure];
+    expect(firstFailure).toBeGreaterThanOrEqual(0);
     expect(result.steps.slice(0, firstFailure + 1).map((s) => s.rate)).toEqual(
       [10, 20, 40, 80].slice(0, firstFailure + 1),
     );
-    expect(failed?.rate).toBeGreaterThanOrEqual(40);
-    expect(failed?.reasons.join(' ')).toMatch(/p99|ok/);
-    expect(result.maxSustainedRate).toBeGreaterThanOrEqual(20);
-    expect(result.maxSustainedRate).toBeLessThan(80);
-    expect(result.steps).toHaveLength(firstFailure + 1 + 2);
-  });
-
-  it('halves a start rate that fails until a step passes, then bisects', async () => {
-    const target = createHttpTarget({ url: slow.url, connections: 1, timeoutMs: 5_000 });
-    const result = await findMaxRate({
-      runStep: (rate) =>
-        runOpenLoop({
-          target,
-          nextRequest: () => get,
-          shape: constantShape(rate, 500),
-          arrival: 'constant',
-          rng: createRng(1),
-        }),
-      startRate: 160,
-      growth: 2,
-      maxRate: 1_000,
-      sloP99Ms: 100,
-      maxErrorRate: 0.01,
-      refineSteps: 1,
-    });
-    await target.close();
-    // 1 connection × 20 ms ≈ 50 req/s: 160 and 80 fail for sure; the halving stops at the first pass.
-    const rates = result.steps.map((s) => s.rate);
-    expect(rates.slice(0, 2)).toEqual([160, 80]);
-    expect(result.steps.slice(0, 2).every((s) => !s.passed)).toBe(true);
-    const firstPass = result.steps.findIndex((s) => s.passed);
-    expect(rates[firstPass]).toBeLessThanOrEqual(50);
-    expect(result.steps).toHaveLength(firstPass + 2);
-    expect(result.maxSustainedRate).toBeGreaterThanOrEqual(rates[firstPass] as number);
-    expect(result.maxSustainedRate).toBeLessThan(80);
+    expect(result.steps.filter((s) => s.rate >= 80).every((s) => !s.passed)).toBe(true);
+    if (result.maxSustainedRate !== null) expect(result.maxSustainedRate).toBeLessThan(80);
   });
 
   it('closed loop: N users wait for each response, so latency equals service time and throughput is N / RTT', async () => {
@@ -94,8 +98,9 @@ describe('find-max and closed loop', () => {
       rng: createRng(1),
     });
     await target.close();
-    // Two users at ~20+ ms per round trip: at most ~100 requests in a second.
-    expect(stats.totals.ok).toBeGreaterThan(40);
+    // Two users at 20+ ms per round trip: at most ~100 requests in a second (how close to 100 depends on the
+    // machine, so only the bound that holds on any machine is asserted), and each user got answers.
+    expect(stats.totals.ok).toBeGreaterThanOrEqual(2);
     expect(stats.totals.ok).toBeLessThanOrEqual(102);
     expect(stats.askedRate).toBeNull();
     expect(stats.latency.p50).toBe(stats.serviceTime.p50);
