@@ -56,6 +56,14 @@ export function requireUserId(request: FastifyRequest): string {
   return identity.userId;
 }
 
+/**
+ * The same check as a route's `onRequest` hook: an anonymous caller gets 401 before the request is
+ * parsed or validated, so a schema's 400 never tells a stranger what the route expects.
+ */
+export async function requireUserHook(request: FastifyRequest): Promise<void> {
+  requireUserId(request);
+}
+
 export const authenticationPlugin = fp(
   async (app: FastifyInstance, options: AuthenticationOptions) => {
     app.decorateRequest('identity', null);

@@ -13,6 +13,7 @@ import { type App, type AppOptions, createApp } from '@scalegram/kit/app';
 import { authenticationPlugin } from '@scalegram/kit/authentication';
 import type { LogLevel } from '@scalegram/kit/logging';
 import type { KeyValueStore } from '@scalegram/kv/port';
+import type { FastifyRequest } from 'fastify';
 import { createOpenApiAggregator } from './docs/openapi-aggregator.ts';
 import type { OpenApiDocument } from './domain/openapi-merge.ts';
 import { createRouteTable, DEFAULT_ROUTE_TABLE, type RouteEntry } from './domain/route-table.ts';
@@ -21,6 +22,7 @@ import { queryTokenPlugin } from './plugins/query-token.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { feedRoutes } from './routes/feed-routes.ts';
+import { homeRoutes } from './routes/home.ts';
 import { proxyRoutes } from './routes/proxy.ts';
 import { searchRoutes } from './routes/search-routes.ts';
 import { createEventStreamProxy } from './streaming/event-stream-proxy.ts';
@@ -51,8 +53,15 @@ export interface GatewayDeps {
   logDestination?: AppOptions['logDestination'];
 }
 
-// Probes and scrapes come from inside the cluster every few seconds; they are neither limited nor docs.
-const EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+// Probes come from inside the cluster every few seconds; the home page and Swagger UI's page, assets
+// and document are static (the document is rebuilt at most every OPENAPI_REFRESH_MS). A browser fetches
+// a dozen of them per visit, and none of them may spend the caller's API budget.
+const EXEMPT_PATHS: ReadonlySet<string> = new Set(['/', '/healthz', '/readyz', '/metrics', '/docs']);
+
+/** Requests the rate limit never counts: the paths above, and CORS preflights (answered here, not upstream). */
+function exemptFromRateLimit(request: FastifyRequest, path: string): boolean {
+  return request.method === 'OPTIONS' || EXEMPT_PATHS.has(path) || path.startsWith('/docs/');
+}
 
 export function buildGatewayApp(deps: GatewayDeps): App {
   const configured = new Set(deps.upstreams.map((upstream) => upstream.name));
@@ -101,7 +110,9 @@ export function buildGatewayApp(deps: GatewayDeps): App {
       kv: deps.kv,
       policy: { name: 'default', limit: rateLimit.limit, windowMs: rateLimit.windowMs },
       failOpen: rateLimit.failOpen,
-      exempt: EXEMPT_PATHS,
+      exempt: exemptFromRateLimit,
+      // Rows that need no token (login, registration, refresh, the key set) are the anonymous routes.
+      anonymous: (path) => routes.match(path)?.entry.token === 'optional',
     });
   }
 
@@ -135,6 +146,8 @@ export function buildGatewayApp(deps: GatewayDeps): App {
       await streams.close();
     });
     await scope.register(docsRoutes, { aggregator });
+    // The page a browser gets at `/`; the web client, once it exists, replaces this one line.
+    await scope.register(homeRoutes);
     // Composed routes (backend-for-frontend), each where the upstreams it needs are configured. They are
     // Fastify routes of their own, so they win over the forwarding route's catch-all.
     const [post, user] = [clients.get('post'), clients.get('user')];

@@ -223,6 +223,21 @@ describe('hydrated search', () => {
   });
 });
 
+describe('anonymous callers of the composed routes', () => {
+  it.each([
+    '/api/v1/feed?limit=0',
+    '/api/v1/search/posts?limit=-1',
+    '/api/v1/search/posts',
+    '/api/v1/posts/not-an-id/similar?limit=abc',
+  ])('get 401 before their input is validated: %s', async (url) => {
+    const response = await get(main, url, null);
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(response.json()).toMatchObject({ code: 'unauthenticated' });
+    expect(response.json()).not.toHaveProperty('errors');
+  });
+});
+
 describe('the composed routes in the public OpenAPI document', () => {
   it('lists them beside the services’ own paths, with their schemas', async () => {
     const response = await main.inject({ method: 'GET', url: '/docs/json' });

@@ -54,6 +54,21 @@ describe('aggregated OpenAPI document and Swagger UI', () => {
     expect(asset.statusCode).toBe(200);
   });
 
+  it('answers a browser at / with a page pointing at the docs and the API, and keeps it out of the document', async () => {
+    const page = await gateway.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('href="/docs"');
+    expect(page.body).toContain('/api/v1');
+    // No script may run on it; only its own inline style, by hash.
+    expect(page.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; /);
+    expect(page.body).not.toContain('<script');
+    const head = await gateway.inject({ method: 'HEAD', url: '/' });
+    expect(head.statusCode).toBe(200);
+    const document = (await gateway.inject({ method: 'GET', url: '/docs/json' })).json() as Document;
+    expect(document.paths).not.toHaveProperty('/');
+  });
+
   it('names an upstream that never answered, and keeps the last good document of one that stops', async () => {
     const flaky = createApp({
       name: 'flaky',

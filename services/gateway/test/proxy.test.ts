@@ -56,6 +56,39 @@ describe('forwarding', () => {
     expect(seen.headers.cookie).toBeUndefined();
   });
 
+  it('forwards an empty Idempotency-Key for the service to refuse, and passes Idempotent-Replayed back', async () => {
+    const post = (key: string) =>
+      gateway.inject({
+        method: 'POST',
+        url: '/api/v1/users/things',
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+        payload: {},
+      });
+    const empty = await post('');
+    expect((empty.json() as { headers: Record<string, string> }).headers['idempotency-key']).toBe('');
+    const replayed = await post('seen-before');
+    expect(replayed.statusCode).toBe(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('passes a 405 through with its Allow header', async () => {
+    const response = await gateway.inject({
+      method: 'DELETE',
+      url: '/api/v1/users/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD, PATCH');
+    expect(response.json()).toMatchObject({ code: 'method-not-allowed' });
+  });
+
+  it('answers 405 for a method it never forwards', async () => {
+    const response = await gateway.inject({ method: 'TRACE', url: '/api/v1/users/me' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.headers.allow).toContain('GET');
+  });
+
   it('returns status, body and safe headers only', async () => {
     const response = await gateway.inject({
       method: 'GET',

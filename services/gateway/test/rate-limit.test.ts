@@ -84,15 +84,24 @@ describe('rate limiting (Redis)', () => {
   });
 
   it('counts per user, not globally', async () => {
+    // 50 concurrent calls reach the upstream: on a busy machine some take longer than the harness's
+    // 500 ms user timeout, and five of those would open the breaker. This test is about counting.
+    const patient = await harness.gateway({
+      kv: redis,
+      upstreams: [
+        { name: 'auth', baseUrls: [harness.authUrl], timeoutMs: 10_000 },
+        { name: 'user', baseUrls: [harness.userUrl], timeoutMs: 10_000 },
+      ],
+    });
     const busy = freshUser();
     const token = await harness.token(busy);
     await Promise.all(
       Array.from({ length: 51 }, () =>
-        gateway.inject({ method: 'GET', url: '/api/v1/users/me', headers: { authorization: `Bearer ${token}` } }),
+        patient.inject({ method: 'GET', url: '/api/v1/users/me', headers: { authorization: `Bearer ${token}` } }),
       ),
     );
-    expect((await getMe(gateway, busy)).statusCode).toBe(429);
-    const other = await getMe(gateway, freshUser());
+    expect((await getMe(patient, busy)).statusCode).toBe(429);
+    const other = await getMe(patient, freshUser());
     expect(other.statusCode).toBe(200);
     expect(other.headers.ratelimit).toMatch(/^"default";r=49;/);
   });
@@ -112,6 +121,71 @@ describe('rate limiting (Redis)', () => {
     // Even a 401 is counted (and carries the fields): bad-token floods are throttled by address.
     const unauthenticated = await gateway.inject({ method: 'GET', url: '/api/v1/users/me', remoteAddress: first });
     expect(unauthenticated.statusCode).toBe(429);
+  });
+
+  it('counts anonymous routes per address whatever token rides along', async () => {
+    const small = await harness.gateway({
+      kv: redis,
+      rateLimit: { enabled: true, limit: 3, windowMs: 60_000, failOpen: true },
+    });
+    const from = address(30);
+    const user = freshUser();
+    const token = await harness.token(user);
+    const register = (headers: Record<string, string>) =>
+      small.inject({ method: 'POST', url: '/api/v1/auth/echo', remoteAddress: from, headers, payload: {} });
+    for (let i = 0; i < 3; i += 1) expect((await register({})).statusCode).toBe(200);
+    // The address budget is spent: a valid token does not open another one on an anonymous route.
+    for (let i = 0; i < 3; i += 1) {
+      expect((await register({ authorization: `Bearer ${token}` })).statusCode).toBe(429);
+    }
+    expect(await redis.ttl(`ratelimit:user:${user}`)).toBe(-2);
+    // The same token on a route that needs it is counted per user, as before.
+    const me = await small.inject({
+      method: 'GET',
+      url: '/api/v1/users/me',
+      remoteAddress: from,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(me.statusCode).toBe(200);
+  });
+
+  it('never counts Swagger UI, the home page or CORS preflights', async () => {
+    const browser = await harness.gateway({
+      kv: redis,
+      rateLimit: { enabled: true, limit: 2, windowMs: 60_000, failOpen: true },
+      corsOrigins: ['https://app.example'],
+    });
+    const from = address(31);
+    const visits = [
+      { method: 'GET', url: '/' },
+      { method: 'GET', url: '/docs' },
+      { method: 'GET', url: '/docs/' },
+      { method: 'GET', url: '/docs/static/swagger-ui-bundle.js' },
+      { method: 'GET', url: '/docs/static/swagger-ui.css' },
+      { method: 'GET', url: '/docs/json' },
+    ] as const;
+    for (let reload = 0; reload < 10; reload += 1) {
+      for (const visit of visits) {
+        const response = await browser.inject({ ...visit, remoteAddress: from });
+        expect(response.statusCode).toBeLessThan(400);
+        expect(response.headers.ratelimit).toBeUndefined();
+      }
+      const preflight = await browser.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/users/me',
+        remoteAddress: from,
+        headers: {
+          origin: 'https://app.example',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+      expect(preflight.statusCode).toBe(204);
+    }
+    expect(await redis.ttl(`ratelimit:ip:${from}`)).toBe(-2);
+    const api = await browser.inject({ method: 'GET', url: '/.well-known/jwks.json', remoteAddress: from });
+    expect(api.statusCode).toBe(200);
+    expect(api.headers.ratelimit).toMatch(/^"default";r=1;/);
   });
 
   it('takes the client address from X-Forwarded-For only when the proxy is trusted', async () => {

@@ -29,6 +29,8 @@ export const RETURNED_RESPONSE_HEADERS = [
   'content-language',
   'retry-after',
   'www-authenticate',
+  // The post service's mark on a stored answer replayed for a repeated Idempotency-Key.
+  'idempotent-replayed',
 ] as const;
 
 /** Upstream rate-limit fields, merged into the gateway's own rather than overwriting them. */
@@ -49,7 +51,9 @@ export function upstreamRequestHeaders(incoming: HeaderBag, clientAddress: strin
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = firstValue(incoming[name]);
-    if (value !== undefined && value !== '') headers[name] = value;
+    // An empty Idempotency-Key goes on too: the service that honours the header refuses it (400); dropping
+    // it here would turn a client's mistake into a request without the protection it asked for.
+    if (value !== undefined && (value !== '' || name === 'idempotency-key')) headers[name] = value;
   }
   headers['x-forwarded-for'] = clientAddress;
   headers['x-forwarded-proto'] = protocol;

@@ -33,7 +33,16 @@ export const edgeSecurityPlugin = fp(
         'x-request-id',
         'traceparent',
       ],
-      exposedHeaders: ['location', 'etag', 'retry-after', 'ratelimit', 'ratelimit-policy', 'x-request-id'],
+      exposedHeaders: [
+        'location',
+        'etag',
+        'retry-after',
+        'ratelimit',
+        'ratelimit-policy',
+        'x-request-id',
+        'idempotent-replayed',
+        'allow',
+      ],
       // Bearer tokens, not cookies: no credentials mode, so a wildcard-like mistake cannot leak sessions.
       credentials: false,
       maxAge: 600,

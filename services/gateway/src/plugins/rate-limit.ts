@@ -1,6 +1,7 @@
 // Per-caller rate limiting at the edge (ADR 0020). One fixed-window counter per caller in the kv store
 // (Redis in production): the verified user id when the request carries a valid access token, the
-// client address otherwise. Every limited response carries the IETF RateLimit-Policy and RateLimit
+// client address otherwise — and always the address on anonymous routes (login, registration,
+// refresh), so that a token does not buy a second budget for them. Every limited response carries the IETF RateLimit-Policy and RateLimit
 // fields; over budget → 429 problem+json with Retry-After.
 //
 // Runs as an onRequest hook registered after the authentication plugin, so the identity is known,
@@ -23,13 +24,15 @@ export interface RateLimitPluginOptions {
   policy: RateLimitPolicy;
   /** Serve when the store is unreachable (true), or answer 503 (false). */
   failOpen: boolean;
-  /** Paths never counted (probes and scrapes arrive every few seconds from inside the cluster). */
-  exempt: ReadonlySet<string>;
+  /** Requests never counted: probes, static documentation, CORS preflights (see app.ts). */
+  exempt(request: FastifyRequest, path: string): boolean;
+  /** Paths anyone may call without a token: counted per address even when a token rides along. */
+  anonymous(path: string): boolean;
 }
 
 /** The partition a request is counted in. */
-export function rateLimitKey(request: FastifyRequest): string {
-  const subject = request.identity?.subject;
+export function rateLimitKey(request: FastifyRequest, anonymous: boolean): string {
+  const subject = anonymous ? undefined : request.identity?.subject;
   return subject ? `ratelimit:user:${subject}` : `ratelimit:ip:${request.ip}`;
 }
 
@@ -53,11 +56,14 @@ export const rateLimitPlugin = fp(
 
     app.addHook('onRequest', async (request, reply) => {
       const path = request.url.split('?', 1)[0] as string;
-      if (options.exempt.has(path)) return;
+      if (options.exempt(request, path)) return;
       reply.header('ratelimit-policy', policyField);
       let result: Awaited<ReturnType<KeyValueStore['rateLimit']>>;
       try {
-        result = await kv.rateLimit(rateLimitKey(request), { limit: policy.limit, windowMs: policy.windowMs });
+        result = await kv.rateLimit(rateLimitKey(request, options.anonymous(path)), {
+          limit: policy.limit,
+          windowMs: policy.windowMs,
+        });
       } catch (error) {
         if (!(error instanceof UnavailableError)) throw error;
         storeErrors.inc();

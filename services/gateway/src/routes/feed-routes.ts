@@ -4,7 +4,7 @@
 // feed service's, passed through both ways.
 import { type FeedPage, FeedQuery } from '@scalegram/contracts/feed';
 import type { App } from '@scalegram/kit/app';
-import { requireUserId } from '@scalegram/kit/authentication';
+import { requireUserHook } from '@scalegram/kit/authentication';
 import Type from 'typebox';
 import { type HydrationUpstreams, hydratePosts } from '../composition/hydrate-posts.ts';
 import { upstreamRequestHeaders } from '../domain/forwarded-headers.ts';
@@ -20,6 +20,8 @@ export async function feedRoutes(app: App, options: FeedRoutesOptions): Promise<
   app.get(
     '/api/v1/feed',
     {
+      // Before validation: an anonymous caller gets 401, not the schema's 400.
+      onRequest: requireUserHook,
       schema: {
         summary: 'Home timeline, newest first, each post with its author, media and whether you liked it',
         description:
@@ -32,7 +34,6 @@ export async function feedRoutes(app: App, options: FeedRoutesOptions): Promise<
       },
     },
     async (request, reply) => {
-      requireUserId(request);
       let page: FeedPage;
       try {
         page = await options.feed.get<FeedPage>('/api/v1/feed', {

@@ -7,7 +7,7 @@
 import { IdParams } from '@scalegram/contracts/ids';
 import { SearchPostsQuery, type SearchResults, SimilarQuery } from '@scalegram/contracts/search';
 import type { App } from '@scalegram/kit/app';
-import { requireUserId } from '@scalegram/kit/authentication';
+import { requireUserHook } from '@scalegram/kit/authentication';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { type HydrationUpstreams, hydratePosts } from '../composition/hydrate-posts.ts';
@@ -27,7 +27,6 @@ export async function searchRoutes(app: App, options: SearchRoutesOptions): Prom
     path: string,
     query: Record<string, string | number | undefined>,
   ) {
-    requireUserId(request);
     let results: SearchResults;
     try {
       results = await options.search.get<SearchResults>(path, {
@@ -52,6 +51,8 @@ export async function searchRoutes(app: App, options: SearchRoutesOptions): Prom
   app.get(
     '/api/v1/search/posts',
     {
+      // Before validation: an anonymous caller gets 401, not the schema's 400.
+      onRequest: requireUserHook,
       schema: {
         summary: 'Semantic search over post text, best first, each post hydrated',
         description:
@@ -69,6 +70,8 @@ export async function searchRoutes(app: App, options: SearchRoutesOptions): Prom
   app.get(
     '/api/v1/posts/:id/similar',
     {
+      // Before validation: an anonymous caller gets 401, not the schema's 400.
+      onRequest: requireUserHook,
       schema: {
         summary: 'Posts about the same thing as this one, best first, each post hydrated',
         tags: ['search'],

@@ -102,9 +102,11 @@ export function fakeUserService(signingKeys: { jwksUrl: string }): App {
     routes.put('/api/v1/users/:id/follow', { preHandler: routes.authenticate }, async (_request, reply) =>
       reply.code(204).send(),
     );
-    routes.post('/api/v1/users/things', { preHandler: routes.authenticate }, async (request, reply) =>
-      reply.code(201).header('location', '/api/v1/users/things/9').send(echo(request)),
-    );
+    routes.post('/api/v1/users/things', { preHandler: routes.authenticate }, async (request, reply) => {
+      // As the post service does for a key it has seen: the stored answer, marked as a replay.
+      if (request.headers['idempotency-key'] === 'seen-before') reply.header('idempotent-replayed', 'true');
+      return reply.code(201).header('location', '/api/v1/users/things/9').send(echo(request));
+    });
     routes.get('/internal/users/:id', async () => ({ internal: true }));
   });
   return app;
