@@ -82,5 +82,9 @@ log(`runtime: Node ${versionOf(node)}, pnpm ${versionOf(toolsPnpm)}`);
 const install = run(toolsPnpm, ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only'], env);
 if (install !== 0) process.exit(install);
 
+// Ctrl-C reaches the whole process group: the task handles it (npm start stops the system cleanly and
+// exits 0), so this process ignores it and exits with the task's code instead of dying of the signal.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {});
+
 // `npm start -- --fresh` hands its options on to the task (pnpm passes what follows the script name).
 process.exit(run(toolsPnpm, [...tasks[task], ...process.argv.slice(3)], env));
