@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { loadAuthConfig } from '@scalegram/auth-service/config';
 import { startAuthService } from '@scalegram/auth-service/service';
 import { loadFeedConfig } from '@scalegram/feed-service/config';
+import { isProcessBoundKey } from '@scalegram/feed-service/keys';
 import { startFeedService } from '@scalegram/feed-service/service';
 import { startFeedWorker } from '@scalegram/feed-service/worker';
 import { loadGatewayConfig } from '@scalegram/gateway-service/config';
 import { startGatewayService } from '@scalegram/gateway-service/service';
 import type { App } from '@scalegram/kit/app';
-import { openKeyValueStore } from '@scalegram/kv/open-store';
+import { openMemoryStore } from '@scalegram/kv/memory-store';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { loadMediaConfig } from '@scalegram/media-service/config';
 import { startMediaService } from '@scalegram/media-service/service';
@@ -83,8 +84,15 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Run
   await mkdir(plan.dataDir, { recursive: true });
   const bus = await createInProcessBus({ dataDir: join(plan.dataDir, 'bus') });
   const pglite = await createPgliteEngine({ dataDir: join(plan.dataDir, 'pglite') });
-  // In memory: timelines are a cache of the post and user services, regenerated after a restart.
-  const feedKv = await openKeyValueStore({ keyPrefix: 'feed:' });
+  // In memory, snapshotted to the data directory at a clean stop and loaded at start: timelines and the
+  // follow projection survive a restart instead of being regenerated on first read (locks do not; an
+  // unclean stop leaves no snapshot, and everything is regenerated as before).
+  const feedKv = await openMemoryStore({
+    keyPrefix: 'feed:',
+    snapshot: { file: join(plan.dataDir, 'kv', 'feed.jsonl'), skip: isProcessBoundKey },
+    onSnapshotDiscarded: (error) =>
+      process.stderr.write(`the feed's key-value snapshot was unreadable and is discarded: ${error.message}\n`),
+  });
   const apps = new Map<Deployable, App>();
 
   const stop = async () => {

@@ -16,6 +16,13 @@ type Entry =
   | { type: 'hash'; value: Map<string, string> }
   | { type: 'zset'; value: SortedSet };
 
+/** One key as a snapshot holds it (memory-snapshot.ts): its value and its absolute deadline, if any. */
+export type KeyspaceRecord = { key: string; deadline?: number } & (
+  | { type: 'string'; value: string }
+  | { type: 'hash'; value: [string, string][] }
+  | { type: 'zset'; value: [string, number][] }
+);
+
 type EntryOf<T extends Entry['type']> = Extract<Entry, { type: T }>;
 
 const WRONG_TYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
@@ -156,6 +163,36 @@ export class MemoryKeyspace {
       if (now > deadline && this.#remove(key)) removed++;
     }
     return removed;
+  }
+
+  /** Every live key, for a snapshot (expired keys not yet reclaimed are left out). */
+  *records(): Generator<KeyspaceRecord> {
+    const now = Date.now();
+    for (const [key, entry] of this.#entries) {
+      const deadline = this.#deadlines.get(key);
+      if (deadline !== undefined && now > deadline) continue;
+      const timing = deadline === undefined ? {} : { deadline };
+      if (entry.type === 'string') yield { key, type: 'string', value: entry.value, ...timing };
+      else if (entry.type === 'hash') yield { key, type: 'hash', value: [...entry.value], ...timing };
+      else {
+        const members = entry.value.rangeByRank(0, -1, false);
+        yield { key, type: 'zset', value: members.map(({ member, score }) => [member, score]), ...timing };
+      }
+    }
+  }
+
+  /** Puts back a key from a snapshot, unless its deadline has passed meanwhile. */
+  restore(record: KeyspaceRecord): void {
+    if (record.deadline !== undefined && Date.now() > record.deadline) return;
+    if (record.type === 'string') this.#entries.set(record.key, { type: 'string', value: record.value });
+    else if (record.type === 'hash') this.#entries.set(record.key, { type: 'hash', value: new Map(record.value) });
+    else {
+      const set = new SortedSet();
+      for (const [member, score] of record.value) set.add(member, score);
+      this.#entries.set(record.key, { type: 'zset', value: set });
+    }
+    if (record.deadline === undefined) this.#deadlines.delete(record.key);
+    else this.#deadlines.set(record.key, record.deadline);
   }
 
   clear(): void {

@@ -1,9 +1,12 @@
 // The embedded adapter: the whole keyspace in this process's memory. Same semantics as the Redis adapter
-// (the contract suite proves it), no server, no persistence: a restart starts empty. See ADR 0007.
+// (the contract suite proves it), no server. Without a snapshot a restart starts empty; with one
+// (`openMemoryStore`), a clean close writes the keyspace to a file that the next open loads (see
+// memory-snapshot.ts and ADR 0007).
 import { UnavailableError } from '@scalegram/contracts/errors';
 import { checkRateLimitOptions } from './argument-checks.ts';
 import { bindCommands, type CommandCall, createBatch } from './command-call.ts';
 import { MemoryKeyspace } from './memory-keyspace.ts';
+import { type MemorySnapshotOptions, takeSnapshot, writeSnapshot } from './memory-snapshot.ts';
 import type { KeyValueStore } from './port.ts';
 
 export interface MemoryStoreOptions {
@@ -18,15 +21,36 @@ export interface MemoryStoreOptions {
   sweepBudget?: number;
 }
 
+export interface PersistentMemoryStoreOptions extends MemoryStoreOptions {
+  snapshot: MemorySnapshotOptions;
+  /** A snapshot file that could not be read was discarded (the store starts empty). */
+  onSnapshotDiscarded?: (error: Error) => void;
+}
+
 export function createMemoryStore(options: MemoryStoreOptions = {}): KeyValueStore {
+  return storeOver(new MemoryKeyspace(), options, undefined);
+}
+
+/** A memory store that starts from the snapshot in `options.snapshot.file`, if any, and writes one when closed. */
+export async function openMemoryStore(options: PersistentMemoryStoreOptions): Promise<KeyValueStore> {
   const keyspace = new MemoryKeyspace();
-  let closed = false;
+  const records = await takeSnapshot(options.snapshot, options.onSnapshotDiscarded ?? (() => undefined));
+  for (const record of records ?? []) keyspace.restore(record);
+  return storeOver(keyspace, options, options.snapshot);
+}
+
+function storeOver(
+  keyspace: MemoryKeyspace,
+  options: MemoryStoreOptions,
+  snapshot: MemorySnapshotOptions | undefined,
+): KeyValueStore {
+  let closed: Promise<void> | undefined;
 
   const sweeper = setInterval(() => keyspace.sweep(options.sweepBudget ?? 1000), options.sweepIntervalMs ?? 1000);
   sweeper.unref(); // the sweep alone must never keep the process alive
 
   function ensureOpen(): void {
-    if (closed) throw new UnavailableError('key-value store is closed', { code: 'kv-closed' });
+    if (closed !== undefined) throw new UnavailableError('key-value store is closed', { code: 'kv-closed' });
   }
 
   // Batches run synchronously, so nothing interleaves with them. Like MULTI/EXEC, a failing command does
@@ -66,10 +90,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): KeyValueSto
     async ping() {
       ensureOpen();
     },
-    async close() {
-      closed = true;
-      clearInterval(sweeper);
-      keyspace.clear();
+    close() {
+      closed ??= (async () => {
+        clearInterval(sweeper);
+        try {
+          if (snapshot !== undefined) await writeSnapshot(keyspace.records(), snapshot);
+        } finally {
+          keyspace.clear();
+        }
+      })();
+      return closed;
     },
   };
 }
