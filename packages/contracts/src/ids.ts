@@ -5,7 +5,11 @@ export const ID_PATTERN = '^(0|[1-9][0-9]{0,18})$';
 const UINT63_MAX = (1n << 63n) - 1n;
 
 /** A 64-bit (non-negative, signed-63-bit safe) identifier, serialized as a decimal string. */
-export const Id = Type.String({ pattern: ID_PATTERN, description: '64-bit id as a decimal string' });
+export const Id = Type.String({
+  pattern: ID_PATTERN,
+  description: '64-bit id as a decimal string',
+  examples: ['7308582497510236161'],
+});
 export type Id = Type.Static<typeof Id>;
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });

@@ -39,7 +39,10 @@ export type Comment = Type.Static<typeof Comment>;
 /** `text` is a string of any length here; the service counts graphemes and answers 400 beyond 255. */
 export const CreatePostRequest = Type.Object(
   {
-    text: Type.String({ description: '1–255 user-perceived characters (grapheme clusters), ≤ 2,000 UTF-8 bytes' }),
+    text: Type.String({
+      description: '1–255 user-perceived characters (grapheme clusters), ≤ 2,000 UTF-8 bytes',
+      examples: ['the harbour looks golden this morning #sunset @user_1'],
+    }),
     mediaIds: Type.Optional(Type.Array(Id, { maxItems: MAX_POST_MEDIA, uniqueItems: true })),
   },
   { additionalProperties: false },

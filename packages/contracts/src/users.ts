@@ -10,9 +10,11 @@ export const Username = Type.String({
   maxLength: 30,
   pattern: USERNAME_PATTERN,
   description: '3–30 letters, digits, "_" and "."; unique case-insensitively',
+  // The demo data's accounts are user_0 … user_961 (password `scalegram-demo`).
+  examples: ['user_0'],
 });
 
-export const DisplayName = Type.String({ minLength: 1, maxLength: 50 });
+export const DisplayName = Type.String({ minLength: 1, maxLength: 50, examples: ['Lena Lopez'] });
 export const Bio = Type.String({ maxLength: 160 });
 
 /** A user as others see them: enough to render an author next to a post. */

@@ -8,6 +8,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { completeServiceDocument, type OpenApiObject, SECURITY_SCHEMES } from './openapi-responses.ts';
 
 export interface OpenApiOptions {
   title: string;
@@ -27,10 +28,13 @@ export const openApiPlugin = fp(
           version: options.version,
           ...(options.description ? { description: options.description } : {}),
         },
-        components: {
-          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-        },
+        // @fastify/swagger looks up each route's `security` names here.
+        components: { securitySchemes: SECURITY_SCHEMES as never },
       },
+      // What the kit answers on every route (problem+json errors, 500, 400/401/413/415, X-Request-Id),
+      // added to each operation here rather than repeated in each route schema (openapi-responses.ts).
+      transformObject: (documentObject) =>
+        completeServiceDocument((documentObject as { openapiObject: OpenApiObject }).openapiObject) as never,
       // Keep shared schemas under their own names (`Problem`), not `def-0`, so references read well.
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
     });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Type from 'typebox';
 import { type App, createApp } from '../src/app.ts';
+import { BEARER_AUTH } from '../src/openapi-responses.ts';
 import { captureLogs } from './log-capture.ts';
 
 let app: App;
@@ -25,6 +26,17 @@ beforeAll(async () => {
       },
       async (request) => ({ id: (request.params as { id: string }).id }),
     );
+    widgets.post(
+      '/api/v1/widgets',
+      {
+        schema: {
+          security: BEARER_AUTH,
+          body: Type.Object({ name: Type.String() }),
+          response: { 201: Type.Object({ id: Type.String() }) },
+        },
+      },
+      async () => ({ id: '1' }),
+    );
   });
   await app.ready();
 });
@@ -46,6 +58,22 @@ describe('OpenAPI document', () => {
 
   it('leaves the probes and the document itself out', async () => {
     const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    expect(Object.keys(document.paths)).toEqual(['/api/v1/widgets/{id}']);
+    expect(Object.keys(document.paths)).toEqual(['/api/v1/widgets/{id}', '/api/v1/widgets']);
+  });
+
+  it('adds what the kit answers on every route, with errors as application/problem+json', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const read = document.paths['/api/v1/widgets/{id}'].get;
+    const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+    expect(Object.keys(read.responses).sort()).toEqual(['200', '400', '404', '500']);
+    expect(read.responses['404']).toMatchObject({ description: 'Not Found', content: problem });
+    expect(read.responses['404'].content).not.toHaveProperty(['application/json']);
+    expect(read.responses['200'].headers['X-Request-Id']).toEqual({ $ref: '#/components/headers/X-Request-Id' });
+    const create = document.paths['/api/v1/widgets'].post;
+    expect(create.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '413', '415', '500']);
+    expect(create.responses['401'].headers).toHaveProperty('WWW-Authenticate');
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components.headers).toHaveProperty('X-Request-Id');
   });
 });

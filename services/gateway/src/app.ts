@@ -127,8 +127,12 @@ export function buildGatewayApp(deps: GatewayDeps): App {
       title: 'Scalegram API',
       version: GATEWAY_VERSION,
       description:
-        'The public API of Scalegram, merged from the services behind the gateway. ' +
-        'Authenticate with "Authorization: Bearer <accessToken>" from /api/v1/auth/login.',
+        'The public API of Scalegram, merged from the services behind the gateway.\n\n' +
+        'Authenticate with `Authorization: Bearer <accessToken>`: log in with POST /api/v1/auth/login ' +
+        '(demo accounts `user_0` … `user_961`, password `scalegram-demo`), then paste the `accessToken` ' +
+        'into Authorize. Every operation is rate-limited per user (per address when anonymous), 50 ' +
+        'requests a minute by default: each answer carries `RateLimit` and `RateLimit-Policy`, and a 429 ' +
+        'carries `Retry-After`. Every error is `application/problem+json` (RFC 9457).',
       refreshMs: deps.openApiRefreshMs,
       logger: app.log,
       own: () => app.swagger() as OpenApiDocument,

@@ -133,13 +133,60 @@ describe('OpenAPI merge', () => {
       ],
     });
     expect(Object.keys(merged.paths ?? {})).toEqual(['/api/v1/users/{id}', '/api/v1/users/{id}/posts']);
-    expect(merged.paths?.['/api/v1/users/{id}/posts']).toEqual({ get: { $ref: '#/components/schemas/post.Item' } });
-    expect(merged.paths?.['/api/v1/users/{id}']).toEqual({ get: { $ref: '#/components/schemas/Item' } });
+    expect(merged.paths?.['/api/v1/users/{id}/posts']?.get).toMatchObject({ $ref: '#/components/schemas/post.Item' });
+    expect(merged.paths?.['/api/v1/users/{id}']?.get).toMatchObject({ $ref: '#/components/schemas/Item' });
     expect(merged.components?.schemas).toEqual({
       Problem: problem,
       Item: { type: 'string' },
       'post.Item': { type: 'integer' },
     });
     expect(merged.info?.description).toBe('d\n\nNot included (their service did not answer): media.');
+  });
+
+  it('adds what the edge answers on every operation: security, 401, 429 and the RateLimit fields, 502/503/504', () => {
+    const tables = createRouteTable([
+      { pattern: '/api/v1/auth/*', upstream: 'auth', token: 'optional' },
+      { pattern: '/api/v1/users/*', upstream: 'user', token: 'required' },
+    ]);
+    const merged = mergeOpenApiDocuments({
+      title: 'API',
+      version: '1',
+      description: 'd',
+      routes: tables,
+      missing: [],
+      documents: [
+        {
+          upstream: 'auth',
+          document: {
+            paths: { '/api/v1/auth/login': { post: { tags: ['auth'], security: [], responses: { 200: {} } } } },
+            components: { schemas: { Problem: problem, Unused: { type: 'string' } } },
+          },
+        },
+        // The service forgot `security`: the route table's `required` still makes it bearer.
+        { upstream: 'user', document: { paths: { '/api/v1/users/me': { get: { tags: ['users'], responses: {} } } } } },
+      ],
+    }) as { paths: Record<string, Record<string, Record<string, unknown>>>; [key: string]: unknown };
+    const login = merged.paths['/api/v1/auth/login']?.post as Record<string, unknown>;
+    const me = merged.paths['/api/v1/users/me']?.get as Record<string, unknown>;
+    expect(login.security).toEqual([]);
+    expect(me.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(login.responses as object).sort()).toEqual(['200', '429', '502', '503', '504']);
+    expect(Object.keys(me.responses as object).sort()).toEqual(['401', '429', '502', '503', '504']);
+    const tooMany = (me.responses as Record<string, Record<string, Record<string, unknown>>>)['429'];
+    expect(tooMany?.content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+    });
+    expect(Object.keys(tooMany?.headers ?? {})).toEqual(['Retry-After', 'RateLimit', 'RateLimit-Policy']);
+    expect(merged.components).toMatchObject({
+      headers: { 'Retry-After': { required: true } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    });
+    // Nothing references Unused: a component no operation uses is left out.
+    expect((merged.components as { schemas: object }).schemas).toEqual({ Problem: problem });
+    expect(merged.tags).toEqual([
+      { name: 'auth', description: expect.any(String) },
+      { name: 'users', description: expect.any(String) },
+    ]);
+    expect(merged.info).toMatchObject({ license: { name: 'Apache-2.0' }, contact: { name: 'Scalegram' } });
   });
 });

@@ -1,6 +1,8 @@
 // GET /.well-known/jwks.json — the public halves of the active key and of retired keys whose tokens
 // may still be valid. Verifiers cache it and refetch on an unknown `kid`.
+
 import type { App } from '@scalegram/kit/app';
+import { NO_AUTH } from '@scalegram/kit/openapi-responses';
 import Type from 'typebox';
 import type { KeyRing } from '../keys/key-ring.ts';
 
@@ -19,6 +21,10 @@ export async function jwksRoute(app: App, options: { keyRing: KeyRing }) {
     {
       schema: {
         summary: 'Public keys that verify access tokens (JWK set)',
+        operationId: 'getJsonWebKeySet',
+        description:
+          'The public halves of the signing key in use and of retired keys whose tokens may still be valid. Verifiers cache the set (Cache-Control: max-age=300) and refetch it on an unknown `kid`.',
+        security: NO_AUTH,
         tags: ['auth'],
         response: { 200: Type.Object({ keys: Type.Array(PublicJwk) }) },
       },

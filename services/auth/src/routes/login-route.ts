@@ -4,6 +4,7 @@
 
 import type { App } from '@scalegram/kit/app';
 import { HttpProblem } from '@scalegram/kit/http-problem';
+import { NO_AUTH } from '@scalegram/kit/openapi-responses';
 import type { RelationalDatabase } from '@scalegram/relational/port';
 import type { PasswordHasher } from '../domain/password-hasher.ts';
 import type { UserDirectory } from '../registration/user-directory.ts';
@@ -29,6 +30,10 @@ export async function loginRoute(app: App, options: LoginRouteOptions) {
     {
       schema: {
         summary: 'Log in with username and password',
+        operationId: 'login',
+        description:
+          'Answers a short-lived access token (a JWT: send it as `Authorization: Bearer <accessToken>`, or use Authorize in Swagger UI) and a rotating refresh token. Demo accounts: `user_0` … `user_961`, password `scalegram-demo`. A wrong username and a wrong password give the same 401; repeated failures are throttled per username and address (429 with Retry-After).',
+        security: NO_AUTH,
         tags: ['auth'],
         body: LoginBody,
         response: { 200: AuthSession, 400: ProblemRef, 401: ProblemRef, 429: ProblemRef, 503: ProblemRef },

@@ -33,6 +33,9 @@ export async function passwordRoute(app: App, options: PasswordRouteOptions) {
       preHandler: app.authenticate,
       schema: {
         summary: 'Change the password; every other session is logged out',
+        operationId: 'changePassword',
+        description:
+          "Needs the current password as well as an access token. Every other session of the account is revoked; the caller's own session continues.",
         tags: ['auth'],
         security: [{ bearer: [] }],
         body: PasswordBody,

@@ -14,11 +14,16 @@ export const RefreshToken = Type.String({ pattern: REFRESH_TOKEN_PATTERN, descri
 
 export const RegisterBody = Type.Object(
   { username: Username, password: NewPassword, displayName: Type.Optional(DisplayName) },
-  { additionalProperties: false },
+  // user_0 … user_961 are the demo data's: a new account takes a name after them.
+  {
+    additionalProperties: false,
+    examples: [{ username: 'user_962', password: 'scalegram-demo', displayName: 'Lena Lopez' }],
+  },
 );
 export const LoginBody = Type.Object(
   { username: Username, password: PresentedPassword },
-  { additionalProperties: false },
+  // A demo account, so that "Try it out" logs in as it stands.
+  { additionalProperties: false, examples: [{ username: 'user_0', password: 'scalegram-demo' }] },
 );
 export const RefreshBody = Type.Object({ refreshToken: RefreshToken }, { additionalProperties: false });
 export const PasswordBody = Type.Object(

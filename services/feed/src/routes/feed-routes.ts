@@ -1,9 +1,11 @@
 // The home feed: GET /api/v1/feed?cursor&limit for the caller (the token's subject), newest first, as
 // {postId, authorId} pairs. The gateway hydrates them into posts, authors and media in one response.
+
 import { FeedPage, FeedQuery } from '@scalegram/contracts/feed';
 import { DEFAULT_PAGE_LIMIT } from '@scalegram/contracts/pagination';
 import type { App } from '@scalegram/kit/app';
 import { requireUserId } from '@scalegram/kit/authentication';
+import { BEARER_AUTH } from '@scalegram/kit/openapi-responses';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import Type from 'typebox';
 import { decodeFeedCursor } from '../domain/feed-cursor.ts';
@@ -25,6 +27,9 @@ export async function feedRoutes(app: App, { kv, regenerator }: FeedRouteOptions
     {
       schema: {
         summary: "The caller's home timeline, newest first (post and author ids; the gateway hydrates them)",
+        operationId: 'getFeedIds',
+        description: "Post and author ids only; the gateway's GET /api/v1/feed hydrates them.",
+        security: BEARER_AUTH,
         tags: ['feed'],
         querystring: FeedQuery,
         response: {

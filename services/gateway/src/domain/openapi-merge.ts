@@ -4,11 +4,13 @@
 // are kept once, and a clash between different schemas is resolved by renaming the later one
 // `<upstream>.<Name>` and rewriting that document's `$ref`s, so no service silently redefines another's.
 import { isDeepStrictEqual } from 'node:util';
+import { type OpenApiObject, SECURITY_SCHEMES } from '@scalegram/kit/openapi-responses';
+import { addEdgeContract, samplePath } from './openapi-edge.ts';
 import type { RouteTable } from './route-table.ts';
 
 export interface OpenApiDocument {
   openapi?: string;
-  info?: { title?: string; version?: string; description?: string };
+  info?: { title?: string; version?: string; description?: string; [key: string]: unknown };
   paths?: Record<string, Record<string, unknown>>;
   components?: Record<string, Record<string, unknown> | undefined>;
   [key: string]: unknown;
@@ -34,11 +36,6 @@ export interface MergeOptions {
   own?: OpenApiDocument;
 }
 
-/** `/api/v1/users/{id}/follow` → a concrete path the route table can match. */
-function samplePath(template: string): string {
-  return template.replace(/\{[^}]+\}/g, '_');
-}
-
 function rewriteRefs(value: unknown, renames: Map<string, string>): unknown {
   if (Array.isArray(value)) return value.map((item) => rewriteRefs(item, renames));
   if (typeof value !== 'object' || value === null) return value;
@@ -53,7 +50,7 @@ function rewriteRefs(value: unknown, renames: Map<string, string>): unknown {
 export function mergeOpenApiDocuments(options: MergeOptions): OpenApiDocument {
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Record<string, Record<string, unknown>> = {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    securitySchemes: { ...SECURITY_SCHEMES },
   };
 
   const ownPaths = new Set(Object.keys(options.own?.paths ?? {}).filter((path) => path.startsWith('/api/')));
@@ -91,11 +88,18 @@ export function mergeOpenApiDocuments(options: MergeOptions): OpenApiDocument {
   const notes = options.missing.length
     ? `\n\nNot included (their service did not answer): ${[...options.missing].sort().join(', ')}.`
     : '';
-  return {
+  const document: OpenApiDocument = {
     openapi: '3.1.0',
-    info: { title: options.title, version: options.version, description: options.description + notes },
-    servers: [{ url: '/' }],
+    info: {
+      title: options.title,
+      version: options.version,
+      description: options.description + notes,
+      contact: { name: 'Scalegram', url: 'https://scalegram.dev' },
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+    },
+    servers: [{ url: '/', description: 'The gateway that serves this document' }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components,
   };
+  return addEdgeContract(document as OpenApiObject, options.routes) as OpenApiDocument;
 }

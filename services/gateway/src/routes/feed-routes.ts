@@ -24,6 +24,7 @@ export async function feedRoutes(app: App, options: FeedRoutesOptions): Promise<
       onRequest: requireUserHook,
       schema: {
         summary: 'Home timeline, newest first, each post with its author, media and whether you liked it',
+        operationId: 'getFeed',
         description:
           'Composed by the gateway from the feed, post, user and media services. If authors, media or ' +
           'likes cannot be looked up, the page still comes with `partial: true` and `missing` naming them.',

@@ -55,6 +55,7 @@ export async function searchRoutes(app: App, options: SearchRoutesOptions): Prom
       onRequest: requireUserHook,
       schema: {
         summary: 'Semantic search over post text, best first, each post hydrated',
+        operationId: 'searchPosts',
         description:
           'Composed by the gateway from the search, post, user and media services; `partial`/`missing` ' +
           'as on the feed.',
@@ -74,6 +75,9 @@ export async function searchRoutes(app: App, options: SearchRoutesOptions): Prom
       onRequest: requireUserHook,
       schema: {
         summary: 'Posts about the same thing as this one, best first, each post hydrated',
+        operationId: 'listSimilarPosts',
+        description:
+          'Semantic neighbours of a post by its text, never the post itself; 404 when the post is not (yet) indexed. Composed by the gateway from the search, post, user and media services; `partial`/`missing` as on the feed.',
         tags: ['search'],
         security: [{ bearer: [] }],
         params: IdParams,

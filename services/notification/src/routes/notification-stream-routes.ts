@@ -2,11 +2,13 @@
 // The token comes as `Authorization: Bearer` or, for browsers' EventSource (which cannot send headers),
 // as `?access_token=`. Resume: the `Last-Event-ID` header a browser sends on its own when it reconnects,
 // or `?lastEventId=`; the header wins, because a reconnecting EventSource repeats the original URL.
+
 import { NotificationStreamQuery } from '@scalegram/contracts/notifications';
 import type { Identity } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';
 import { requireIdentity } from '@scalegram/kit/authentication';
 import { HttpProblem } from '@scalegram/kit/http-problem';
+import { BEARER_OR_QUERY_TOKEN_AUTH } from '@scalegram/kit/openapi-responses';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { openSseStream, type SseStream } from '../live/sse-stream.ts';
@@ -48,6 +50,10 @@ export async function notificationStreamRoutes(app: App, { context }: { context:
       schema: {
         summary:
           'Server-Sent Events: `id: <seq>`, `event: notification`, `data: <Notification>` as they happen; `: ping` heartbeats; resumes after Last-Event-ID',
+        operationId: 'streamNotifications',
+        description:
+          "A live stream of the caller's notifications (text/event-stream). EventSource cannot send headers, so the access token may also come as the `access_token` query parameter. After a reconnect, `Last-Event-ID` (or `lastEventId`) replays what was missed.",
+        security: BEARER_OR_QUERY_TOKEN_AUTH,
         tags: ['notifications'],
         querystring: NotificationStreamQuery,
         headers: StreamHeaders,

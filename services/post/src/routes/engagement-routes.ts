@@ -1,10 +1,12 @@
 // Likes and comments. Likes act for the caller only and are idempotent (204 either way); comments are
 // listed newest first with a cursor, and only a comment's author may delete it.
+
 import { IdParams } from '@scalegram/contracts/ids';
 import { DEFAULT_PAGE_LIMIT, Page, PageQuery } from '@scalegram/contracts/pagination';
 import { CreateCommentRequest } from '@scalegram/contracts/posts';
 import type { App } from '@scalegram/kit/app';
 import { requireUserId } from '@scalegram/kit/authentication';
+import { BEARER_AUTH } from '@scalegram/kit/openapi-responses';
 import { normalizeText } from '../domain/post-text.ts';
 import type { PostContext } from '../post-context.ts';
 import { addComment, deleteComment, listComments } from '../store/comment-store.ts';
@@ -26,7 +28,16 @@ export async function engagementRoutes(app: App, { context }: { context: PostCon
 
   app.put(
     '/posts/:id/like',
-    { schema: { summary: 'Like a post (idempotent)', tags: ['likes'], ...likeSchema } },
+    {
+      schema: {
+        summary: 'Like a post (idempotent)',
+        operationId: 'likePost',
+        description: "204 whether or not you already liked it; the post's author is notified.",
+        security: BEARER_AUTH,
+        tags: ['likes'],
+        ...likeSchema,
+      },
+    },
     async (request, reply) => {
       const userId = requireUserId(request);
       assertStorableIds({ '/params/id': request.params.id });
@@ -37,7 +48,16 @@ export async function engagementRoutes(app: App, { context }: { context: PostCon
 
   app.delete(
     '/posts/:id/like',
-    { schema: { summary: 'Remove a like (idempotent)', tags: ['likes'], ...likeSchema } },
+    {
+      schema: {
+        summary: 'Remove a like (idempotent)',
+        operationId: 'unlikePost',
+        description: '204 whether or not you had liked it.',
+        security: BEARER_AUTH,
+        tags: ['likes'],
+        ...likeSchema,
+      },
+    },
     async (request, reply) => {
       const userId = requireUserId(request);
       assertStorableIds({ '/params/id': request.params.id });
@@ -51,6 +71,10 @@ export async function engagementRoutes(app: App, { context }: { context: PostCon
     {
       schema: {
         summary: 'Comments on a post, newest first',
+        operationId: 'listComments',
+        description:
+          'Cursor pagination: pass the `nextCursor` of a page as `cursor` to get the next one; `nextCursor` is null on the last page.',
+        security: BEARER_AUTH,
         tags: ['comments'],
         params: IdParams,
         querystring: PageQuery,
@@ -70,6 +94,9 @@ export async function engagementRoutes(app: App, { context }: { context: PostCon
     {
       schema: {
         summary: 'Comment on a post',
+        operationId: 'createComment',
+        description: "Text rules as for posts; the post's author is notified, and so is every user it mentions.",
+        security: BEARER_AUTH,
         tags: ['comments'],
         params: IdParams,
         body: CreateCommentRequest,
@@ -90,6 +117,9 @@ export async function engagementRoutes(app: App, { context }: { context: PostCon
     {
       schema: {
         summary: 'Delete a comment (its author only)',
+        operationId: 'deleteComment',
+        description: "Only the comment's author may delete it (403 for anyone else).",
+        security: BEARER_AUTH,
         tags: ['comments'],
         params: CommentParams,
         response: { 204: NoContent, ...AUTHENTICATED_ERRORS, 404: ProblemRef },

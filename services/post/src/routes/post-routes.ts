@@ -1,9 +1,11 @@
 // Posts: create (with Idempotency-Key), read, edit and delete (author only), and a user's timeline.
+
 import { IdParams } from '@scalegram/contracts/ids';
 import { DEFAULT_PAGE_LIMIT, Page, PageQuery } from '@scalegram/contracts/pagination';
 import { CreatePostRequest, UpdatePostRequest } from '@scalegram/contracts/posts';
 import type { App } from '@scalegram/kit/app';
 import { requireUserId } from '@scalegram/kit/authentication';
+import { BEARER_AUTH } from '@scalegram/kit/openapi-responses';
 import type { FastifyReply } from 'fastify';
 import { normalizeText } from '../domain/post-text.ts';
 import { requestFingerprint } from '../domain/request-fingerprint.ts';
@@ -40,6 +42,10 @@ export async function postRoutes(app: App, { context }: { context: PostContext }
     {
       schema: {
         summary: 'Create a post (honours Idempotency-Key)',
+        operationId: 'createPost',
+        description:
+          'Text of at most 255 characters (mentions such as `@user_1` notify that user) and up to 6 media items of yours that are ready. With an `Idempotency-Key`, a retry of the same request answers the first result (with `Idempotent-Replayed: true`), and the same key with a different body is refused (422). Answers the post with `Location`.',
+        security: BEARER_AUTH,
         tags: ['posts'],
         headers: IdempotencyHeaders,
         body: CreatePostRequest,
@@ -86,6 +92,9 @@ export async function postRoutes(app: App, { context }: { context: PostContext }
     {
       schema: {
         summary: 'A post',
+        operationId: 'getPost',
+        description: 'A post by id (a 64-bit id as a decimal string) with its like and comment counts.',
+        security: BEARER_AUTH,
         tags: ['posts'],
         params: IdParams,
         response: { 200: PostRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef },
@@ -103,6 +112,9 @@ export async function postRoutes(app: App, { context }: { context: PostContext }
     {
       schema: {
         summary: 'Edit the text of a post (author only)',
+        operationId: 'updatePost',
+        description: 'Replaces the text; media cannot be changed. Only the author may edit (403 for anyone else).',
+        security: BEARER_AUTH,
         tags: ['posts'],
         params: IdParams,
         body: UpdatePostRequest,
@@ -122,6 +134,10 @@ export async function postRoutes(app: App, { context }: { context: PostContext }
     {
       schema: {
         summary: 'Delete a post with its likes and comments (author only)',
+        operationId: 'deletePost',
+        description:
+          "Only the author may delete (403 for anyone else). Followers' feeds and the search index drop the post shortly after.",
+        security: BEARER_AUTH,
         tags: ['posts'],
         params: IdParams,
         response: { 204: NoContent, ...AUTHENTICATED_ERRORS, 404: ProblemRef },
@@ -140,6 +156,10 @@ export async function postRoutes(app: App, { context }: { context: PostContext }
     {
       schema: {
         summary: "A user's posts, newest first (one shard, one query per page)",
+        operationId: 'listUserPosts',
+        description:
+          'Cursor pagination: pass the `nextCursor` of a page as `cursor` to get the next one; `nextCursor` is null on the last page.',
+        security: BEARER_AUTH,
         tags: ['posts'],
         params: IdParams,
         querystring: PageQuery,

@@ -1,5 +1,6 @@
 // The public search API (through the gateway, which hydrates the hits into posts): semantic search over
 // posts, and posts similar to one post. Both need a user's access token.
+
 import { IdParams } from '@scalegram/contracts/ids';
 import {
   DEFAULT_SEARCH_LIMIT,
@@ -9,6 +10,7 @@ import {
   SimilarQuery,
 } from '@scalegram/contracts/search';
 import type { App } from '@scalegram/kit/app';
+import { BEARER_AUTH } from '@scalegram/kit/openapi-responses';
 import Type from 'typebox';
 import type { SearchContext } from '../search-context.ts';
 import { searchPosts, similarPosts } from '../store/index-queries.ts';
@@ -25,6 +27,9 @@ export async function searchRoutes(app: App, { context }: { context: SearchConte
     {
       schema: {
         summary: 'Posts about a text, best first (semantic search), optionally by one author and within a time window',
+        operationId: 'searchPostIds',
+        description: "Post ids and scores only; the gateway's GET /api/v1/search/posts hydrates them.",
+        security: BEARER_AUTH,
         tags: ['search'],
         querystring: SearchPostsQuery,
         response: { 200: SearchResults, ...AUTHENTICATED_ERRORS },
@@ -41,6 +46,9 @@ export async function searchRoutes(app: App, { context }: { context: SearchConte
     {
       schema: {
         summary: 'Posts similar to this one, best first, never the post itself (404 when it is not indexed)',
+        operationId: 'listSimilarPostIds',
+        description: "Post ids and scores only; the gateway's GET /api/v1/posts/{id}/similar hydrates them.",
+        security: BEARER_AUTH,
         tags: ['search'],
         params: IdParams,
         querystring: SimilarQuery,

@@ -1,8 +1,10 @@
 // Profiles: one's own (read and edit) and anyone's (read). Every route requires a user token; the
 // only profile a caller can change is the one named by the token's subject.
+
 import { IdParams } from '@scalegram/contracts/ids';
 import type { App } from '@scalegram/kit/app';
 import { requireUserId } from '@scalegram/kit/authentication';
+import { BEARER_AUTH } from '@scalegram/kit/openapi-responses';
 import { updateProfile } from '../commands/profile-commands.ts';
 import { getProfile, getProfileByUsername } from '../queries/profile-queries.ts';
 import type { UserContext } from '../user-context.ts';
@@ -18,6 +20,10 @@ export async function profileRoutes(app: App, { context }: { context: UserContex
     {
       schema: {
         summary: "The caller's own profile",
+        operationId: 'getMyProfile',
+        description:
+          'The profile of the user the access token belongs to, with its follower, following and post counts.',
+        security: BEARER_AUTH,
         tags: ['users'],
         response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef },
       },
@@ -30,6 +36,10 @@ export async function profileRoutes(app: App, { context }: { context: UserContex
     {
       schema: {
         summary: "Edit the caller's own profile",
+        operationId: 'updateMyProfile',
+        description:
+          'Changes only the fields sent: `displayName`, `bio`, `avatarMediaId` (an image of yours that is ready; `null` removes it). Answers the updated profile.',
+        security: BEARER_AUTH,
         tags: ['users'],
         body: UpdateProfileBody,
         response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef, 413: ProblemRef, 415: ProblemRef },
@@ -47,6 +57,10 @@ export async function profileRoutes(app: App, { context }: { context: UserContex
     {
       schema: {
         summary: 'A profile with its follower, following and post counts',
+        operationId: 'getUser',
+        description:
+          'A profile by user id (a 64-bit id as a decimal string), with its follower, following and post counts.',
+        security: BEARER_AUTH,
         tags: ['users'],
         params: IdParams,
         response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef },
@@ -63,6 +77,9 @@ export async function profileRoutes(app: App, { context }: { context: UserContex
     {
       schema: {
         summary: 'A profile by username (case-insensitive)',
+        operationId: 'getUserByUsername',
+        description: 'A profile by username, matched case-insensitively (e.g. `user_0`).',
+        security: BEARER_AUTH,
         tags: ['users'],
         params: UsernameParams,
         response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef },

@@ -1,9 +1,11 @@
 // GET /api/v1/search/users?q&limit — find people by username or display-name prefix, case-insensitive,
 // best matches first (exact username, then username prefixes, then display-name prefixes). Any user
 // token; served straight from Postgres (three index range scans), not from the profile cache.
+
 import { UserSearchQuery } from '@scalegram/contracts/users';
 import type { App } from '@scalegram/kit/app';
 import { requireUserId } from '@scalegram/kit/authentication';
+import { BEARER_AUTH } from '@scalegram/kit/openapi-responses';
 import Type from 'typebox';
 import { searchUsers } from '../queries/search-users.ts';
 import type { UserContext } from '../user-context.ts';
@@ -18,6 +20,9 @@ export async function userSearchRoutes(app: App, { context }: { context: UserCon
     {
       schema: {
         summary: 'Users whose username or display name starts with q (case-insensitive), best matches first',
+        operationId: 'searchUsers',
+        description: 'Prefix search over usernames and display names, for mentions and the search box.',
+        security: BEARER_AUTH,
         tags: ['users'],
         querystring: UserSearchQuery,
         response: { 200: Type.Object({ items: Type.Array(SummaryRef) }), ...AUTHENTICATED_ERRORS },
