@@ -62,6 +62,9 @@ config:
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
   TRUST_PROXY: {{ $settings.trustProxy | quote }}
+  {{- with $settings.metricsPort }}
+  METRICS_PORT: {{ . | quote }}
+  {{- end }}
   {{- with $redis.config }}
   {{- toYaml . | nindent 2 }}
   {{- end }}

@@ -17,7 +17,7 @@ import { clientErrorHandler } from './client-error-handler.ts';
 import { errorHandlerPlugin, frameworkErrorHandler } from './error-handler.ts';
 import { healthPlugin, type ReadinessCheck } from './health.ts';
 import { createLogger, type LogLevel } from './logging.ts';
-import { metricsPlugin } from './metrics.ts';
+import { type MetricsEndpoint, metricsPlugin } from './metrics.ts';
 import { type OpenApiOptions, openApiPlugin } from './openapi.ts';
 import { requestContextPlugin, traceLoggerFactory } from './request-context.ts';
 import { requestIdFor } from './request-id.ts';
@@ -46,10 +46,25 @@ export interface AppOptions {
   /** Dependencies that must answer before this instance takes traffic. */
   readinessChecks?: ReadinessCheck[];
   readinessTimeoutMs?: number;
-  /** Fastify `trustProxy`: set it when behind the Ingress so `request.ip` is the client's. */
-  trustProxy?: boolean | string | string[];
+  /**
+   * Who may say who the client is (X-Forwarded-For), so that behind the Ingress `request.ip` is the
+   * client's: trusted proxy addresses/CIDRs, or a hop count (see trustedHops).
+   */
+  trustProxy?: boolean | number | string | string[];
+  /** Where GET /metrics is served: the app's own port (default), a listener of its own, or nowhere. */
+  metrics?: MetricsEndpoint;
   /** Publish an OpenAPI 3.1 document of the service's routes at /openapi.json (version defaults to `version`). */
   openapi?: Omit<OpenApiOptions, 'version'> & { version?: string };
+}
+
+/**
+ * A hop count as proxy-addr defines it: the socket peer and the next `hops - 1` X-Forwarded-For entries
+ * from the right are proxies; the entry after them is the client. Fastify 5 turns a plain number into
+ * "trust nothing" (a client that reaches the server directly could claim any address), so the count is
+ * given as a function; use it only where nothing but the proxies can reach the server (a NetworkPolicy).
+ */
+export function trustedHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 // Probes and scrapes arrive every few seconds; logging each one would drown the useful lines.
@@ -72,7 +87,8 @@ export function createApp(options: AppOptions): App {
     requestIdHeader: false,
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy:
+      typeof options.trustProxy === 'number' ? trustedHops(options.trustProxy) : (options.trustProxy ?? false),
     // Graceful shutdown: refuse requests that arrive while closing, close idle keep-alive sockets at
     // once, and let in-flight requests finish.
     return503OnClosing: true,
@@ -96,7 +112,7 @@ export function createApp(options: AppOptions): App {
   if (options.openapi) app.register(openApiPlugin, { version: options.version, ...options.openapi });
   app.register(requestContextPlugin);
   app.register(errorHandlerPlugin, { routeMethods });
-  app.register(metricsPlugin, { service: options.name });
+  app.register(metricsPlugin, { service: options.name, endpoint: options.metrics ?? 'app' });
   app.register(healthPlugin, {
     checks: options.readinessChecks ?? [],
     checkTimeoutMs: options.readinessTimeoutMs ?? 2000,

@@ -1,5 +1,7 @@
 // Prometheus metrics with one registry per app: several apps in one process (tests, the embedded
 // all-in-one mode) must not collide on metric names in prom-client's global registry.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
@@ -11,7 +13,16 @@ export interface Metrics {
   /** Register the service's own metrics here: `new Counter({ ..., registers: [app.metrics.registry] })`. */
   registry: Registry;
   httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** Where the metrics listener of its own listens (`endpoint: {port}`), once the app is ready. */
+  listenerAddress(): AddressInfo | undefined;
 }
+
+/**
+ * Where `GET /metrics` is served: on the app's own port (the default; fine for a service only the
+ * cluster reaches), on a listener of its own (a public app — the gateway — whose metrics must not be
+ * reachable through its public port, yet stay scrapable inside the cluster), or nowhere.
+ */
+export type MetricsEndpoint = 'app' | 'none' | { port: number; host: string };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,6 +32,7 @@ declare module 'fastify' {
 
 export interface MetricsOptions {
   service: string;
+  endpoint?: MetricsEndpoint;
 }
 
 export const metricsPlugin = fp(
@@ -37,7 +49,13 @@ export const metricsPlugin = fp(
       registers: [registry],
     });
 
-    app.decorate('metrics', { registry, httpRequestDuration });
+    const endpoint = options.endpoint ?? 'app';
+    let listener: Server | undefined;
+    app.decorate('metrics', {
+      registry,
+      httpRequestDuration,
+      listenerAddress: () => (listener?.address() as AddressInfo | null) ?? undefined,
+    });
 
     app.addHook('onResponse', async (request, reply) => {
       // `routeOptions.url` is the template (`/users/:id`), undefined when no route matched.
@@ -48,10 +66,44 @@ export const metricsPlugin = fp(
       );
     });
 
-    app.get('/metrics', { schema: { hide: true } as FastifySchema }, async (_request, reply) => {
-      reply.type(registry.contentType);
-      return registry.metrics();
-    });
+    if (endpoint === 'app') {
+      app.get('/metrics', { schema: { hide: true } as FastifySchema }, async (_request, reply) => {
+        reply.type(registry.contentType);
+        return registry.metrics();
+      });
+    } else if (endpoint !== 'none') {
+      // A bare node:http server: it serves one read-only path to the scraper, nothing else.
+      listener = createServer((request, response) => {
+        if (request.method !== 'GET' || request.url?.split('?', 1)[0] !== '/metrics') {
+          response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Only GET /metrics here.\n');
+          return;
+        }
+        registry.metrics().then(
+          (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+          (error: unknown) => {
+            app.log.error({ err: error }, 'metrics collection failed');
+            response.writeHead(500).end();
+          },
+        );
+      });
+      const server = listener;
+      // onReady, not onListen: a port that is taken fails the start instead of leaving metrics unserved.
+      app.addHook('onReady', async () => {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(endpoint.port, endpoint.host, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        app.log.info({ address: server.address() }, 'metrics listening');
+      });
+      app.addHook('onClose', async () => {
+        if (!server.listening) return;
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      });
+    }
   },
   { name: '@scalegram/kit/metrics', fastify: '5.x' },
 );

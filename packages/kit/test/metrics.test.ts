@@ -76,3 +76,41 @@ describe('metrics', () => {
     expect(await scrape(first)).toContain('posts_created_total{service="first"} 2');
   });
 });
+
+describe('metrics on a listener of their own', () => {
+  it('serves /metrics there and not on the app port, and closes it with the app', async () => {
+    const app = createApp({
+      name: 'public-app',
+      version: '1',
+      logDestination: captureLogs(),
+      metrics: { port: 0, host: '127.0.0.1' },
+    });
+    app.get('/hello', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const appPort = (app.server.address() as { port: number }).port;
+      await fetch(`http://127.0.0.1:${appPort}/hello`);
+      const onApp = await fetch(`http://127.0.0.1:${appPort}/metrics`);
+      expect(onApp.status).toBe(404);
+      expect(onApp.headers.get('content-type')).toContain('application/problem+json');
+
+      const address = app.metrics.listenerAddress();
+      expect(address?.port).toBeGreaterThan(0);
+      expect(address?.port).not.toBe(appPort);
+      const scrape = await fetch(`http://127.0.0.1:${address?.port}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/hello"[^}]*\} 1/);
+      expect((await fetch(`http://127.0.0.1:${address?.port}/hello`)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
+    expect(app.metrics.listenerAddress()).toBeUndefined();
+  });
+
+  it('serves no /metrics at all when told so', async () => {
+    const app = createApp({ name: 'quiet-app', version: '1', logDestination: captureLogs(), metrics: 'none' });
+    await app.ready();
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+    await app.close();
+  });
+});

@@ -12,6 +12,7 @@ import type { AccessTokenVerifier } from '@scalegram/kit/access-token';
 import { type App, type AppOptions, createApp } from '@scalegram/kit/app';
 import { authenticationPlugin } from '@scalegram/kit/authentication';
 import type { LogLevel } from '@scalegram/kit/logging';
+import type { MetricsEndpoint } from '@scalegram/kit/metrics';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import type { FastifyRequest } from 'fastify';
 import { createOpenApiAggregator } from './docs/openapi-aggregator.ts';
@@ -45,10 +46,16 @@ export interface GatewayDeps {
   routes?: readonly RouteEntry[];
   rateLimit: GatewayRateLimitSettings;
   breaker: UpstreamPolicy;
-  trustProxy: boolean | string[];
+  /** Fastify trustProxy: false, a hop count, or the trusted proxies' addresses/CIDRs (never `true`). */
+  trustProxy: false | number | string[];
   corsOrigins: readonly string[];
   bodyLimit: number;
   openApiRefreshMs: number;
+  /**
+   * Where Prometheus scrapes the gateway: a listener of its own (METRICS_PORT), never the public port,
+   * since the Ingress forwards every path of that one; default: no metrics endpoint.
+   */
+  metrics?: MetricsEndpoint;
   logLevel?: LogLevel;
   logDestination?: AppOptions['logDestination'];
 }
@@ -56,7 +63,7 @@ export interface GatewayDeps {
 // Probes come from inside the cluster every few seconds; the home page and Swagger UI's page, assets
 // and document are static (the document is rebuilt at most every OPENAPI_REFRESH_MS). A browser fetches
 // a dozen of them per visit, and none of them may spend the caller's API budget.
-const EXEMPT_PATHS: ReadonlySet<string> = new Set(['/', '/healthz', '/readyz', '/metrics', '/docs']);
+const EXEMPT_PATHS: ReadonlySet<string> = new Set(['/', '/healthz', '/readyz', '/docs']);
 
 /** Requests the rate limit never counts: the paths above, and CORS preflights (answered here, not upstream). */
 function exemptFromRateLimit(request: FastifyRequest, path: string): boolean {
@@ -80,6 +87,7 @@ export function buildGatewayApp(deps: GatewayDeps): App {
     ...(deps.logDestination ? { logDestination: deps.logDestination } : {}),
     bodyLimit: deps.bodyLimit,
     trustProxy: deps.trustProxy,
+    metrics: deps.metrics ?? 'none',
     openapi: { title: 'Scalegram gateway' },
     // Upstream reachability is deliberately not a readiness check (ADR 0019). The store is one only
     // when the gateway cannot serve without it (rate limiting on and failing closed, ADR 0020).

@@ -1,6 +1,9 @@
 // The gateway's environment, validated once at boot (kit's loadConfig lists every bad variable at once).
-import { BaseConfig, loadConfig } from '@scalegram/kit/config';
+import { BaseConfig, ConfigError, loadConfig } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
+
+const TRUSTED_PROXY = '(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(?:/[0-9]{1,3})?)';
+const TRUST_PROXY_PATTERN = `^\\s*(?:false|true|[0-9]{1,2}|${TRUSTED_PROXY}(?:\\s*,\\s*${TRUSTED_PROXY})*)\\s*$`;
 
 const Url = Type.String({ minLength: 1, pattern: '^https?://' });
 /** One base URL, or several separated by commas (replicas, balanced round-robin: src/upstreams.ts). */
@@ -42,9 +45,18 @@ export const GatewayConfigSchema = Type.Object({
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
   /** Serve (unlimited) when the store is unreachable; false answers 503 instead. */
   RATE_LIMIT_FAIL_OPEN: Type.Boolean({ default: true }),
+  /**
+   * Prometheus scrapes GET /metrics on this port (on HOST), never on PORT: the public entry forwards every
+   * path of PORT, and the metrics show circuit states and traffic. Unset: no metrics endpoint.
+   */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   // The edge.
-  /** Fastify trustProxy: `true`, or a comma-separated list of proxy addresses/CIDRs (the Ingress). */
-  TRUST_PROXY: Type.String({ default: 'false' }),
+  /**
+   * Who may say who the client is (X-Forwarded-For): `false`; a hop count (`1` behind one ingress
+   * controller, which appends the address it saw); or a comma-separated list of proxy addresses/CIDRs
+   * (or proxy-addr's `loopback`, `linklocal`, `uniquelocal`). Never `true`: see loadGatewayConfig.
+   */
+  TRUST_PROXY: Type.String({ default: 'false', pattern: TRUST_PROXY_PATTERN }),
   /** Comma-separated allowed origins; unset → no CORS headers at all. */
   CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1024 * 1024 }),
@@ -54,15 +66,30 @@ export const GatewayConfigSchema = Type.Object({
 
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 
+// `true` makes the left-most X-Forwarded-For entry the client: the one the client wrote itself, since an
+// ingress appends to the header. Per-address rate limits would then be anyone's to choose.
+const TRUST_ALL_REFUSED =
+  'TRUST_PROXY=true would trust every X-Forwarded-For entry, including the ones a client sends: set the ' +
+  'number of proxies in front of the gateway (1 behind one ingress controller) or their addresses/CIDRs';
+
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return loadConfig(GatewayConfigSchema, env);
+  const refused = env.TRUST_PROXY?.trim() === 'true' ? [TRUST_ALL_REFUSED] : [];
+  let config: GatewayConfig;
+  try {
+    config = loadConfig(GatewayConfigSchema, env);
+  } catch (error) {
+    if (error instanceof ConfigError && refused.length > 0) throw new ConfigError([...error.problems, ...refused]);
+    throw error;
+  }
+  if (refused.length > 0) throw new ConfigError(refused);
+  return config;
 }
 
-/** `TRUST_PROXY` as Fastify expects it. */
-export function trustProxyOption(value: string): boolean | string[] {
+/** `TRUST_PROXY` as Fastify expects it: false, a hop count, or the trusted proxies. */
+export function trustProxyOption(value: string): false | number | string[] {
   const trimmed = value.trim();
-  if (trimmed === 'true') return true;
-  if (trimmed === 'false' || trimmed === '') return false;
+  if (trimmed === 'false' || trimmed === '' || trimmed === '0') return false;
+  if (/^[0-9]+$/.test(trimmed)) return Number(trimmed);
   return trimmed
     .split(',')
     .map((entry) => entry.trim())

@@ -60,6 +60,7 @@ export async function startGatewayService(config: GatewayConfig, _shared: Shared
     corsOrigins: corsOrigins(config.CORS_ORIGINS),
     bodyLimit: config.BODY_LIMIT_BYTES,
     openApiRefreshMs: config.OPENAPI_REFRESH_MS,
+    ...(config.METRICS_PORT === undefined ? {} : { metrics: { port: config.METRICS_PORT, host: config.HOST } }),
     logLevel: config.LOG_LEVEL,
   });
   // The store was opened here, so it is closed here, after the app has stopped serving.

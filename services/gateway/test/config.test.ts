@@ -24,6 +24,8 @@ describe('gateway configuration', () => {
     });
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.CORS_ORIGINS).toBeUndefined();
+    expect(config.METRICS_PORT).toBeUndefined();
+    expect(loadGatewayConfig({ ...required, METRICS_PORT: '9090' }).METRICS_PORT).toBe(9090);
   });
 
   it('coerces switches and numbers', () => {
@@ -47,10 +49,30 @@ describe('gateway configuration', () => {
 
   it('parses TRUST_PROXY and CORS_ORIGINS', () => {
     expect(trustProxyOption('false')).toBe(false);
-    expect(trustProxyOption('true')).toBe(true);
+    expect(trustProxyOption('0')).toBe(false);
+    expect(trustProxyOption('1')).toBe(1);
     expect(trustProxyOption('10.0.0.0/8, 127.0.0.1')).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(trustProxyOption('uniquelocal')).toEqual(['uniquelocal']);
     expect(corsOrigins(undefined)).toEqual([]);
     expect(corsOrigins('https://a.example, https://b.example')).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('refuses TRUST_PROXY=true, which lets a client choose its own address, and anything unparseable', () => {
+    for (const value of ['true', ' true ']) {
+      expect(() => loadGatewayConfig({ ...required, TRUST_PROXY: value })).toThrow(/hop|number of proxies/);
+    }
+    try {
+      loadGatewayConfig({ ...required, TRUST_PROXY: 'true', RATE_LIMIT_MAX: '0' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      // Listed with the other problems, not instead of them.
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+    expect(() => loadGatewayConfig({ ...required, TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+    expect(loadGatewayConfig({ ...required, TRUST_PROXY: '1' }).TRUST_PROXY).toBe('1');
+    expect(loadGatewayConfig({ ...required, TRUST_PROXY: '10.0.0.0/8,fd00::/8' }).TRUST_PROXY).toBe(
+      '10.0.0.0/8,fd00::/8',
+    );
   });
 
   it('accepts a comma-separated list of replicas for any upstream, and leaves unset ones out', () => {

@@ -203,6 +203,24 @@ describe('rate limiting (Redis)', () => {
     expect(await redis.ttl(`ratelimit:ip:${client}`)).toBeGreaterThan(0);
   });
 
+  it('behind one trusted hop, takes the address the proxy appended, not one the client wrote', async () => {
+    const behindIngress = await harness.gateway({ kv: redis, trustProxy: 1 });
+    const client = address(40);
+    const forged = address(41);
+    const seen = await behindIngress.inject({
+      method: 'POST',
+      url: '/api/v1/auth/echo',
+      // The ingress controller (the socket peer) appended the address it saw to the client's own header.
+      remoteAddress: '10.0.0.5',
+      headers: { 'x-forwarded-for': `${forged}, ${client}` },
+      payload: {},
+    });
+    expect(seen.statusCode).toBe(200);
+    expect((seen.json() as { headers: Record<string, string> }).headers['x-forwarded-for']).toBe(client);
+    expect(await redis.ttl(`ratelimit:ip:${client}`)).toBeGreaterThan(0);
+    expect(await redis.ttl(`ratelimit:ip:${forged}`)).toBe(-2);
+  });
+
   it('leaves probes and metrics alone', async () => {
     const response = await gateway.inject({ method: 'GET', url: '/healthz' });
     expect(response.headers['ratelimit-policy']).toBeUndefined();
@@ -236,8 +254,7 @@ describe('rate limiting when the store is down', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['ratelimit-policy']).toBe('"default";q=50;w=60');
     expect(response.headers.ratelimit).toBeUndefined();
-    const metrics = await open.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(/gateway_rate_limit_store_errors_total\{[^}]*\} 1/);
+    expect(await open.metrics.registry.metrics()).toMatch(/gateway_rate_limit_store_errors_total\{[^}]*\} 1/);
     expect((await open.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 
