@@ -3,8 +3,8 @@
 // half (dispatch, transient subjects) is in in-process-bus.ts.
 import { ConflictError, UnavailableError } from '@scalegram/contracts/errors';
 import { type ConsumerSettings, InProcessConsumer } from './in-process-consumer.ts';
-import { type Journal, type JournalRecord, openJournal } from './in-process-journal.ts';
-import { InProcessStream } from './in-process-stream.ts';
+import { type Journal, type JournalPosition, type JournalRecord, openJournal } from './in-process-journal.ts';
+import { InProcessStream, type StoredMessage } from './in-process-stream.ts';
 import type { BusLogger, PublishResult, StreamOptions } from './port.ts';
 import { subjectsOverlap } from './subject-match.ts';
 
@@ -27,7 +27,12 @@ export class InProcessBroker {
     const journal = await openJournal(dataDir);
     const broker = new InProcessBroker(journal, logger);
     for (const record of journal.records) broker.#replay(record);
-    await journal.rewrite(broker.#snapshot());
+    const snapshot = broker.#snapshot();
+    const positions = await journal.rewrite(snapshot);
+    snapshot.forEach((record, i) => {
+      if (record.t === 'msg')
+        broker.streams.get(record.stream)?.persisted(record.message.seq, positions[i] as JournalPosition);
+    });
     return broker;
   }
 
@@ -55,9 +60,12 @@ export class InProcessBroker {
       const message = { seq: result.seq, subject, data, headers, storedAt, ...(msgId !== undefined ? { msgId } : {}) };
       // The publisher's promise resolves only once the message is in the journal: an acknowledged
       // publish survives a crash of the process.
-      await this.#journal.append({ t: 'msg', stream: stream.config.name, message }).catch((err: unknown) => {
-        throw new UnavailableError('could not write the bus journal', { code: 'journal-write', cause: err });
-      });
+      const position = await this.#journal
+        .append({ t: 'msg', stream: stream.config.name, message })
+        .catch((err: unknown) => {
+          throw new UnavailableError('could not write the bus journal', { code: 'journal-write', cause: err });
+        });
+      stream.persisted(result.seq, position);
     }
     return result;
   }
@@ -90,7 +98,9 @@ export class InProcessBroker {
       existing.update(config);
       return existing;
     }
-    const stream = new InProcessStream(config);
+    const journal = this.#journal;
+    const load = journal && ((position: JournalPosition) => readMessage(journal, position));
+    const stream = new InProcessStream(config, load);
     this.streams.set(config.name, stream);
     return stream;
   }
@@ -142,4 +152,10 @@ export class InProcessBroker {
     }
     return records;
   }
+}
+
+function readMessage(journal: Journal, position: JournalPosition): StoredMessage {
+  const record = journal.read(position);
+  if (record.t !== 'msg') throw new Error(`bus journal: no message at offset ${position.offset}`);
+  return record.message;
 }

@@ -115,7 +115,7 @@ export class InProcessConsumer {
     while (this.#ready.length > 0) {
       const seq = this.#ready.shift() as number;
       if (this.#outstanding.get(seq)?.state !== 'ready') continue;
-      if (this.#stream.get(seq)) return seq;
+      if (this.#stream.peek(seq)) return seq;
       this.#outstanding.delete(seq); // removed by the stream's limits meanwhile
     }
     this.#cursor = Math.max(this.#cursor, this.#stream.firstSeq());
@@ -123,7 +123,7 @@ export class InProcessConsumer {
     while (this.#cursor <= this.#stream.lastSeq) {
       const seq = this.#cursor++;
       if (this.#settledAhead.delete(seq)) continue;
-      const message = this.#stream.get(seq);
+      const message = this.#stream.peek(seq); // the subject only: no payload read from disk to skip it
       if (message && this.wants(message.subject)) return seq;
     }
     return undefined;

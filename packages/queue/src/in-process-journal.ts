@@ -2,8 +2,11 @@
 // One JSON record per line: stream definitions, stored messages, durable consumers and their
 // acknowledgements. On open the file is replayed and then rewritten compactly (only what is still stored),
 // so it does not grow across restarts. Records written in the same tick share one write(2) call.
+// Every record's byte position is known, so the broker can drop a stored message's payload from memory
+// once it is on disk and read it back from here if a consumer ever asks for it again (as JetStream's file
+// store does).
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredMessage } from './in-process-stream.ts';
@@ -15,13 +18,27 @@ export type JournalRecord =
   | { t: 'consumer'; stream: string; durable: string; filterSubjects: string[] }
   | { t: 'settle'; stream: string; durable: string; seq: number };
 
+/** Where a record sits in the current file. */
+export interface JournalPosition {
+  offset: number;
+  length: number;
+}
+
 export interface Journal {
   /** What the file held when it was opened, oldest first. */
   readonly records: readonly JournalRecord[];
-  /** Resolves once the record has been handed to the operating system (it survives a process crash). */
-  append(record: JournalRecord): Promise<void>;
-  /** Replaces the whole file with `records`, atomically (write a temporary file, then rename). */
-  rewrite(records: readonly JournalRecord[]): Promise<void>;
+  /**
+   * Resolves with the record's position once it has been handed to the operating system (it survives a
+   * process crash).
+   */
+  append(record: JournalRecord): Promise<JournalPosition>;
+  /**
+   * Replaces the whole file with `records`, atomically (write a temporary file, then rename). Resolves with
+   * each record's position in the new file.
+   */
+  rewrite(records: readonly JournalRecord[]): Promise<JournalPosition[]>;
+  /** The record at `position` (written by `append` or `rewrite` since the last rewrite). */
+  read(position: JournalPosition): JournalRecord;
   close(): Promise<void>;
 }
 
@@ -34,6 +51,9 @@ export async function openJournal(dataDir: string): Promise<Journal> {
   });
   const records = parse(text);
   let out: WriteStream = await openForAppend(path);
+  let reader = openSync(path, 'r');
+  // Bytes in the file plus bytes queued for it: the offset of the next record appended.
+  let end = statSync(path).size;
   let batch: { lines: string[]; done: Promise<void> } | undefined;
 
   return {
@@ -49,20 +69,44 @@ export async function openJournal(dataDir: string): Promise<Journal> {
         });
         batch = current;
       }
-      batch.lines.push(`${JSON.stringify(record)}\n`);
-      return batch.done;
+      const line = `${JSON.stringify(record)}\n`;
+      const position = { offset: end, length: Buffer.byteLength(line) };
+      end += position.length;
+      batch.lines.push(line);
+      return batch.done.then(() => position);
     },
     async rewrite(snapshot) {
       await batch?.done;
       const temporary = `${path}.tmp`;
-      await writeFile(temporary, snapshot.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      const lines = snapshot.map((r) => `${JSON.stringify(r)}\n`);
+      const positions: JournalPosition[] = [];
+      let offset = 0;
+      for (const line of lines) {
+        const length = Buffer.byteLength(line);
+        positions.push({ offset, length });
+        offset += length;
+      }
+      await writeFile(temporary, lines.join(''));
       await closeStream(out);
       await rename(temporary, path);
       out = await openForAppend(path);
+      closeSync(reader);
+      reader = openSync(path, 'r');
+      end = offset;
+      return positions;
+    },
+    read({ offset, length }) {
+      // Synchronous: a few hundred bytes, nearly always from the page cache, read only when a consumer
+      // needs a message whose payload was dropped from memory.
+      const buffer = Buffer.allocUnsafe(length);
+      const got = readSync(reader, buffer, 0, length, offset);
+      if (got !== length) throw new Error(`bus journal: short read at ${offset}`);
+      return JSON.parse(buffer.toString('utf8')) as JournalRecord;
     },
     async close() {
       await batch?.done;
       await closeStream(out);
+      closeSync(reader);
     },
   };
 }

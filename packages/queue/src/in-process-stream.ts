@@ -2,6 +2,7 @@
 // duplicate window, limits (age, count) and retention policies. Consumers live on it, as on a server.
 import { ConflictError } from '@scalegram/contracts/errors';
 import type { InProcessConsumer } from './in-process-consumer.ts';
+import type { JournalPosition } from './in-process-journal.ts';
 import type { PublishResult, StreamOptions } from './port.ts';
 import { matchesAny } from './subject-match.ts';
 
@@ -15,6 +16,19 @@ export interface StoredMessage {
   msgId?: string;
 }
 
+/**
+ * A stored message whose payload is only on disk (in the broker's journal): what the stream needs for its
+ * limits and for consumers that skip it stays in memory; the rest is read back by `load` when asked for.
+ */
+interface OnDisk extends StoredHead {
+  onDisk: JournalPosition;
+}
+
+/** What every stored message keeps in memory. */
+export type StoredHead = Pick<StoredMessage, 'seq' | 'subject' | 'storedAt'>;
+
+type Kept = StoredMessage | OnDisk;
+
 /** JetStream's default duplicate window. */
 const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
 
@@ -23,11 +37,27 @@ export class InProcessStream {
   lastSeq = 0;
   readonly consumers = new Map<string, InProcessConsumer>();
   // Map iteration order is insertion order, which is sequence order for messages and time order for ids.
-  readonly #messages = new Map<number, StoredMessage>();
+  readonly #messages = new Map<number, Kept>();
   readonly #recentIds = new Map<string, { seq: number; at: number }>();
+  /** Where messages still held in memory sit in the journal, once written there. */
+  readonly #positions = new Map<number, JournalPosition>();
+  readonly #load: ((position: JournalPosition) => StoredMessage) | undefined;
 
-  constructor(config: StreamOptions) {
+  /** `load` reads a message back from the journal; without it every payload stays in memory. */
+  constructor(config: StreamOptions, load?: (position: JournalPosition) => StoredMessage) {
     this.config = { ...config };
+    this.#load = load;
+  }
+
+  /**
+   * `seq` is in the journal at `position`. Once every consumer that wants it has settled it, its payload
+   * leaves memory: a stream with `limits` retention keeps messages for days, which in memory would be the
+   * whole event history on the JavaScript heap (JetStream keeps them on disk, too).
+   */
+  persisted(seq: number, position: JournalPosition): void {
+    if (this.#load === undefined || !this.#messages.has(seq)) return;
+    this.#positions.set(seq, position);
+    this.#offloadIfDone(seq);
   }
 
   update(config: StreamOptions): void {
@@ -74,17 +104,32 @@ export class InProcessStream {
     }
   }
 
-  stored(): IterableIterator<StoredMessage> {
-    return this.#messages.values();
+  /** Every stored message, payloads read back from disk where they were dropped from memory. */
+  *stored(): Generator<StoredMessage> {
+    for (const seq of this.#messages.keys()) {
+      const message = this.get(seq);
+      if (message) yield message;
+    }
   }
 
   get(seq: number): StoredMessage | undefined {
-    const message = this.#messages.get(seq);
-    if (message && this.#expired(message, Date.now())) {
-      this.#messages.delete(seq);
+    const kept = this.#live(seq);
+    if (kept === undefined || !('onDisk' in kept)) return kept;
+    return (this.#load as (position: JournalPosition) => StoredMessage)(kept.onDisk);
+  }
+
+  /** Sequence, subject and time of a stored message, without reading a payload from disk. */
+  peek(seq: number): StoredHead | undefined {
+    return this.#live(seq);
+  }
+
+  #live(seq: number): Kept | undefined {
+    const kept = this.#messages.get(seq);
+    if (kept && this.#expired(kept, Date.now())) {
+      this.#remove(seq);
       return undefined;
     }
-    return message;
+    return kept;
   }
 
   firstSeq(): number {
@@ -102,14 +147,31 @@ export class InProcessStream {
     const message = this.#messages.get(seq);
     if (!message) return;
     const { retention } = this.config;
-    if (retention === 'workqueue') this.#messages.delete(seq);
-    if (retention === 'interest') {
-      const everyoneDone = [...this.consumers.values()].every((c) => !c.wants(message.subject) || c.isSettled(seq));
-      if (everyoneDone) this.#messages.delete(seq);
-    }
+    if (retention === 'workqueue') this.#remove(seq);
+    else if (retention === 'interest') {
+      if (this.#everyoneDone(message)) this.#remove(seq);
+    } else this.#offloadIfDone(seq);
   }
 
-  #expired(message: StoredMessage, now: number): boolean {
+  #everyoneDone(message: Kept): boolean {
+    return [...this.consumers.values()].every((c) => !c.wants(message.subject) || c.isSettled(message.seq));
+  }
+
+  /** Drops the payload of `seq` from memory when it is on disk and no consumer is still to settle it. */
+  #offloadIfDone(seq: number): void {
+    const message = this.#messages.get(seq);
+    const position = this.#positions.get(seq);
+    if (!message || 'onDisk' in message || position === undefined || !this.#everyoneDone(message)) return;
+    this.#messages.set(seq, { seq, subject: message.subject, storedAt: message.storedAt, onDisk: position });
+    this.#positions.delete(seq);
+  }
+
+  #remove(seq: number): void {
+    this.#messages.delete(seq);
+    this.#positions.delete(seq);
+  }
+
+  #expired(message: Kept, now: number): boolean {
     return this.config.maxAgeMs !== undefined && now - message.storedAt > this.config.maxAgeMs;
   }
 
@@ -122,7 +184,7 @@ export class InProcessStream {
     for (const message of this.#messages.values()) {
       const overCount = this.config.maxMsgs !== undefined && this.#messages.size > this.config.maxMsgs;
       if (!overCount && !this.#expired(message, now)) break;
-      this.#messages.delete(message.seq);
+      this.#remove(message.seq);
     }
   }
 }
