@@ -2,10 +2,13 @@
 // half-started system.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORTS, DEPLOYABLES, type Deployable } from './system-plan.ts';
+import { DEFAULT_NAMESPACE, isNamespace } from '@scalegram/contracts/namespace';
+import { DEFAULT_PORTS, DEPLOYABLES, type Deployable, type Settings } from './system-plan.ts';
 
 export interface StartOptions {
   mode: 'embedded' | 'local';
+  /** Every name the system creates on shared servers is under it (ADR 0039). */
+  namespace: string;
   dataDir: string;
   fresh: boolean;
   seed: boolean;
@@ -16,6 +19,8 @@ export interface StartOptions {
   logLevel: string;
   rateLimit: boolean;
   replicas: Partial<Record<Deployable, number>>;
+  /** `--set <service>.<VARIABLE>=<value>`: configuration variables passed to a service. */
+  settings: Settings;
   postShards: number;
   postgresUrl: string;
   redisUrl: string;
@@ -28,7 +33,12 @@ export const USAGE = `Usage: npm start -- [options]
   --mode embedded|local   embedded (default): one process, no servers needed.
                           local: one process per service against PostgreSQL, Redis and NATS
                           (DATABASE_URL, REDIS_URL, NATS_URL; S3_ENDPOINT and QDRANT_URL when set).
-  --data-dir <dir>        where data is kept (default: .scalegram-data in the repository)
+  --namespace <name>      the system's namespace: every database, stream, subject, key prefix and
+                          bucket it creates on shared servers is under it, so two systems can share
+                          one PostgreSQL, Redis and NATS (default scalegram; lower-case letters,
+                          digits and inner hyphens, at most 24 characters)
+  --data-dir <dir>        where data is kept (default: .scalegram-data in the repository, or
+                          .scalegram-data-<namespace> with --namespace)
   --fresh                 delete the data directory first (local mode: also drop its databases)
   --no-seed               do not seed the demo data on first start
   --port <n>              the gateway's port (default 8080)
@@ -39,6 +49,9 @@ export const USAGE = `Usage: npm start -- [options]
   --replicas <d>=<n>      local mode: run n replicas of a deployable, e.g. --replicas feed-worker=2
                           (repeatable; deployables: ${DEPLOYABLES.join(', ')})
   --post-shards <n>       local mode: number of physical post databases (default 2)
+  --set <s>.<VAR>=<value> set a service's configuration variable, checked by that service's own
+                          schema at start (repeatable), e.g. --set feed.FEED_CELEBRITY_THRESHOLD=50
+                          (services: ${DEPLOYABLES.join(', ')}; feed also sets feed-worker)
   -h, --help              this text
 `;
 
@@ -85,9 +98,18 @@ export function parseStartOptions(
   }
   if (replicas.gateway !== undefined && replicas.gateway > 1) throw new UsageError('the gateway runs as one replica');
 
+  const namespace = values.namespace ?? DEFAULT_NAMESPACE;
+  if (!isNamespace(namespace)) {
+    throw new UsageError(
+      '--namespace must be lower-case letters, digits and inner hyphens, 1 to 24 characters, starting with a letter',
+    );
+  }
+  const defaultDataDir = namespace === DEFAULT_NAMESPACE ? '.scalegram-data' : `.scalegram-data-${namespace}`;
+
   return {
     mode,
-    dataDir: resolve(repositoryRoot, values['data-dir'] ?? '.scalegram-data'),
+    namespace,
+    dataDir: resolve(repositoryRoot, values['data-dir'] ?? defaultDataDir),
     fresh: values.fresh ?? false,
     seed: !(values['no-seed'] ?? false),
     host: values.host ?? '127.0.0.1',
@@ -97,12 +119,48 @@ export function parseStartOptions(
     logLevel,
     rateLimit: !(values['no-rate-limit'] ?? false),
     replicas,
+    settings: parseSettings(values.set ?? []),
     postShards: values['post-shards'] === undefined ? 2 : positiveInteger(values['post-shards'], '--post-shards', 16),
     postgresUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     help: values.help ?? false,
   };
+}
+
+/** What `npm start` itself sets: a --set would fight the option that owns it. */
+const OWNED_BY_OPTIONS: Readonly<Record<string, string>> = {
+  PORT: '--port and --port-base',
+  HOST: '--host',
+  LOG_LEVEL: '--log-level',
+  NAMESPACE: '--namespace',
+  DATA_DIR: '--data-dir',
+};
+
+/**
+ * `<service>.<VARIABLE>=<value>` entries by service. Only the form and the service are checked here;
+ * whether the service knows the variable and takes the value is its own schema's answer, at start
+ * (service-settings.ts).
+ */
+export function parseSettings(entries: readonly string[]): Settings {
+  const settings: Settings = {};
+  for (const entry of entries) {
+    const match = /^([a-z-]+)\.([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(entry);
+    if (!match) throw new UsageError(`--set expects <service>.<VARIABLE>=<value>, got "${entry}"`);
+    const [, service, variable, value] = match as unknown as [string, string, string, string];
+    if (!(DEPLOYABLES as readonly string[]).includes(service)) {
+      throw new UsageError(
+        `--set ${service}.${variable}: unknown service "${service}" (services: ${DEPLOYABLES.join(', ')})`,
+      );
+    }
+    const owner = OWNED_BY_OPTIONS[variable];
+    if (owner !== undefined)
+      throw new UsageError(`--set ${service}.${variable}: npm start sets ${variable}; use ${owner}`);
+    const forService = settings[service as Deployable] ?? {};
+    forService[variable] = value;
+    settings[service as Deployable] = forService;
+  }
+  return settings;
 }
 
 function parseArgsStrict(argv: readonly string[]) {
@@ -112,6 +170,7 @@ function parseArgsStrict(argv: readonly string[]) {
     allowPositionals: false,
     options: {
       mode: { type: 'string' },
+      namespace: { type: 'string' },
       'data-dir': { type: 'string' },
       fresh: { type: 'boolean' },
       'no-seed': { type: 'boolean' },
@@ -122,6 +181,7 @@ function parseArgsStrict(argv: readonly string[]) {
       'no-rate-limit': { type: 'boolean' },
       replicas: { type: 'string', multiple: true },
       'post-shards': { type: 'string' },
+      set: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -1,6 +1,8 @@
 // Local-infrastructure mode's stores: one PostgreSQL database per owning service (and one per post
-// shard) on the server at DATABASE_URL, created when missing; Redis and NATS as given. Each service
-// still owns its database: nothing here lets one service see another's tables.
+// shard) on the server at DATABASE_URL, named under the system's namespace and created when missing;
+// Redis and NATS as given (each service puts its keys, streams and subjects under the namespace itself).
+// Each service still owns its database: nothing here lets one service see another's tables.
+import { assertNamespace, namespacedDatabase } from '@scalegram/contracts/namespace';
 import pg from 'pg';
 import type { LocalInfrastructure } from './system-plan.ts';
 
@@ -9,8 +11,8 @@ export interface LocalInfrastructureOptions {
   postgresUrl: string;
   redisUrl: string;
   natsUrl: string;
-  /** Database name prefix, e.g. `scalegram` → scalegram_auth, scalegram_post_0, ... */
-  databasePrefix: string;
+  /** The system's namespace: `scalegram` → scalegram_auth, scalegram_post_0, ... */
+  namespace: string;
   postShards: number;
   s3?: LocalInfrastructure['s3'];
   qdrantUrl?: string;
@@ -25,18 +27,18 @@ function databaseUrl(serverUrl: string, database: string): string {
 }
 
 /** The database names this plan uses, owners first, then the post shards. */
-export function databaseNames(prefix: string, postShards: number): string[] {
-  if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new RangeError(`invalid database prefix: ${prefix}`);
+export function databaseNames(namespace: string, postShards: number): string[] {
+  assertNamespace(namespace);
   if (!Number.isInteger(postShards) || postShards < 1) throw new RangeError('postShards must be a positive integer');
   return [
-    ...OWNERS.map((owner) => `${prefix}_${owner}`),
-    ...Array.from({ length: postShards }, (_, shard) => `${prefix}_post_${shard}`),
+    ...OWNERS.map((owner) => namespacedDatabase(namespace, owner)),
+    ...Array.from({ length: postShards }, (_, shard) => namespacedDatabase(namespace, `post_${shard}`)),
   ];
 }
 
 /** Creates the missing databases and answers the infrastructure the services are given. */
 export async function prepareLocalInfrastructure(options: LocalInfrastructureOptions): Promise<LocalInfrastructure> {
-  const names = databaseNames(options.databasePrefix, options.postShards);
+  const names = databaseNames(options.namespace, options.postShards);
   const client = new pg.Client({ connectionString: options.postgresUrl });
   await client.connect();
   try {
@@ -46,21 +48,20 @@ export async function prepareLocalInfrastructure(options: LocalInfrastructureOpt
     );
     const existing = new Set(rows.map((row) => row.datname));
     for (const name of names) {
-      // Names are validated above (identifier characters only), so quoting them is enough.
+      // Names are validated above (letters, digits, `-` and `_` only), so quoting them is enough.
       if (!existing.has(name)) await client.query(`CREATE DATABASE "${name}"`);
     }
   } finally {
     await client.end();
   }
-  const url = (name: string) => databaseUrl(options.postgresUrl, name);
-  const prefix = options.databasePrefix;
+  const url = (owner: string) => databaseUrl(options.postgresUrl, namespacedDatabase(options.namespace, owner));
   return {
     databases: {
-      auth: url(`${prefix}_auth`),
-      user: url(`${prefix}_user`),
-      media: url(`${prefix}_media`),
-      notification: url(`${prefix}_notification`),
-      post: Array.from({ length: options.postShards }, (_, shard) => url(`${prefix}_post_${shard}`)),
+      auth: url('auth'),
+      user: url('user'),
+      media: url('media'),
+      notification: url('notification'),
+      post: Array.from({ length: options.postShards }, (_, shard) => url(`post_${shard}`)),
     },
     redisUrl: options.redisUrl,
     natsUrl: options.natsUrl,
@@ -69,12 +70,12 @@ export async function prepareLocalInfrastructure(options: LocalInfrastructureOpt
   };
 }
 
-/** Drops this plan's databases (the end-to-end tests' clean-up; never used by `npm start`). */
-export async function dropLocalDatabases(postgresUrl: string, prefix: string, postShards: number): Promise<void> {
+/** Drops this namespace's databases (`npm start -- --fresh --mode local`, and the tests' clean-up). */
+export async function dropLocalDatabases(postgresUrl: string, namespace: string, postShards: number): Promise<void> {
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
   try {
-    for (const name of databaseNames(prefix, postShards)) {
+    for (const name of databaseNames(namespace, postShards)) {
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }
   } finally {

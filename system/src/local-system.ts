@@ -1,11 +1,14 @@
 // Local-infrastructure mode: every deployable as its own Node process against the real PostgreSQL,
 // Redis and NATS, under one supervisor — prefixed, coloured logs; several replicas of a deployable on
 // request (two feed workers compete for one queue; two notification replicas behind the gateway's
-// round-robin); a crashed process is restarted with back-off, as a Deployment would. Ctrl-C stops the
-// gateway first, then everything else, each with SIGTERM (the services' own graceful shutdown).
+// round-robin); a crashed process is restarted with back-off, as a Deployment would — except one that
+// exits 78 (a configuration problem, kit's start-or-exit.ts), which would only fail again: that stops
+// the start with its one clear error. Ctrl-C stops the gateway first, then everything else, each with
+// SIGTERM (the services' own graceful shutdown); during start-up too.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { EXIT_CONFIGURATION } from '@scalegram/kit/start-or-exit';
 import { colourFor, formatLogLine, prefix } from './log-line.ts';
 import { type Deployable, environmentAmong, type SystemPlan } from './system-plan.ts';
 import { waitForAllReady } from './wait-for-ready.ts';
@@ -71,6 +74,10 @@ export interface LocalSystemOptions {
   colour?: boolean;
   /** How long the services may take to become ready before the gateway starts (default 120 s). */
   readyTimeoutMs?: number;
+  /** Aborting it during start-up stops every process started so far; the start then rejects. */
+  signal?: AbortSignal;
+  /** A process exited with a configuration problem after start-up (it is not restarted). */
+  onFatal?: (error: Error) => void;
 }
 
 export interface Supervisor {
@@ -96,6 +103,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Sup
   let stopping = false;
   // While the supervisor itself restarts a process, its exit is expected: no automatic restart.
   let restarting = false;
+  let started = false;
+  let failStart: (error: Error) => void = () => undefined;
+  const startFailed = new Promise<never>((_, reject) => {
+    failStart = reject;
+  });
+  startFailed.catch(() => undefined); // observed below, or irrelevant once started
+  const onAbort = () => failStart(new Error('start-up interrupted'));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const launch = (instance: Instance, index: number, restarts: number) => {
     const label = prefix(instance.name, width, options.colour === false ? undefined : colourFor(index));
@@ -107,13 +122,28 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Sup
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.set(instance, child);
+    let lastLine = '';
     for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => write(`${label} ${formatLogLine(line)}`));
+      createInterface({ input: stream }).on('line', (line) => {
+        lastLine = formatLogLine(line);
+        write(`${label} ${lastLine}`);
+      });
     }
     const startedAt = Date.now();
     child.on('exit', (code, signal) => {
       children.delete(instance);
       if (stopping || restarting) return;
+      if (code === EXIT_CONFIGURATION) {
+        // Its last line says what is wrong; restarting would only say it again, forever.
+        const reason = lastLine.replace(/^\d\d:\d\d:\d\d FATAL +/, '') || 'a configuration problem';
+        const error = new Error(
+          `${instance.name} ${reason.startsWith('cannot start') ? reason : `cannot start: ${reason}`}`,
+        );
+        write(`${label} exited with a configuration problem; not restarting it`);
+        if (started) options.onFatal?.(error);
+        else failStart(error);
+        return;
+      }
       // A process that ran for a while gets a fresh back-off; one that dies at once backs off further.
       const attempt = Date.now() - startedAt > 30_000 ? 0 : restarts + 1;
       const delayMs = Math.min(30_000, 500 * 2 ** attempt);
@@ -171,12 +201,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Sup
   };
 
   try {
-    await waitForAllReady(backends.map(readinessOf), options.readyTimeoutMs ?? 120_000);
+    if (options.signal?.aborted) onAbort();
+    await Promise.race([waitForAllReady(backends.map(readinessOf), options.readyTimeoutMs ?? 120_000), startFailed]);
+    for (const [index, instance] of instances.entries())
+      if (instance.deployable === 'gateway') launch(instance, index, 0);
   } catch (error) {
     await supervisor.stop();
     throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
-  for (const [index, instance] of instances.entries())
-    if (instance.deployable === 'gateway') launch(instance, index, 0);
+  // From here on, a configuration failure (the gateway's included) goes to onFatal.
+  started = true;
   return supervisor;
 }

@@ -1,6 +1,8 @@
 // Turns one line of a service's pino output into a short, readable, prefixed line for the supervisor's
-// console: `12:03:04 post      | INFO  request completed POST /api/v1/posts 201 12ms`. Lines that are
-// not pino JSON (a crash trace, a warning from Node) pass through unchanged behind the prefix.
+// console: `12:03:04 post      | INFO  request completed POST /api/v1/posts 201 12ms req=… trace=…`.
+// The request and trace ids stay (as in embedded mode's JSON lines): they are what ties one request's
+// lines together across processes. Lines that are not pino JSON (a crash trace, a warning from Node) pass
+// through unchanged behind the prefix.
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const COLOURS = [36, 32, 33, 35, 34, 96, 92, 93, 95, 94, 91];
@@ -22,6 +24,9 @@ interface PinoLine {
   req?: { method?: string; url?: string };
   res?: { statusCode?: number };
   responseTime?: number;
+  requestId?: string;
+  traceId?: string;
+  spanId?: string;
 }
 
 function clock(time: number | undefined): string {
@@ -42,5 +47,8 @@ export function formatLogLine(line: string): string {
   if (entry.res?.statusCode !== undefined) parts.push(String(entry.res.statusCode));
   if (entry.responseTime !== undefined) parts.push(`${Math.round(entry.responseTime)}ms`);
   if (entry.err?.message) parts.push(`— ${entry.err.message}`);
+  if (entry.requestId) parts.push(`req=${entry.requestId}`);
+  if (entry.traceId) parts.push(`trace=${entry.traceId}`);
+  if (entry.spanId) parts.push(`span=${entry.spanId}`);
   return parts.filter((part) => part !== '').join(' ');
 }

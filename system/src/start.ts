@@ -12,11 +12,11 @@ import { displayHost, EMBEDDED_DEPLOYABLES, startEmbeddedSystem } from './embedd
 import { dropLocalDatabases, prepareLocalInfrastructure } from './local-infrastructure.ts';
 import { startLocalSystem } from './local-system.ts';
 import { loadServiceClientSecrets } from './service-client-secrets.ts';
+import { checkSettings } from './service-settings.ts';
 import { DEFAULT_PORTS, DEPLOYABLES, type Deployable, type SystemPlan } from './system-plan.ts';
 import { waitForAllReady, waitForReady } from './wait-for-ready.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DATABASE_PREFIX = 'scalegram';
 
 function say(message: string): void {
   process.stdout.write(`\x1b[36m[scalegram]\x1b[0m ${message}\n`);
@@ -59,62 +59,9 @@ function requiredWithS3(name: string): string {
 }
 
 async function run(options: StartOptions): Promise<void> {
-  if (options.fresh) {
-    say(`--fresh: deleting ${options.dataDir}`);
-    await rm(options.dataDir, { recursive: true, force: true });
-    if (options.mode === 'local') await dropLocalDatabases(options.postgresUrl, DATABASE_PREFIX, options.postShards);
-  }
-  // Seeding registers 962 users from one address; the gateway's per-caller rate limit would throttle
-  // it to a crawl. A first start therefore seeds with the limit off, then restarts the gateway with it.
-  const needsSeed = options.seed && !(await isSeeded(options.dataDir));
-  const plan: SystemPlan = {
-    dataDir: options.dataDir,
-    host: options.host,
-    ports: portsOf(options),
-    logLevel: options.logLevel,
-    rateLimit: options.rateLimit && !needsSeed,
-    serviceClients: await loadServiceClientSecrets(options.dataDir),
-  };
-
-  let stop: () => Promise<void>;
-  let restartGateway: (next: SystemPlan) => Promise<void>;
-  let gatewayUrl: string;
-  // Local mode starts processes concurrently: the gateway may be ready before the services behind it.
-  let readinessUrls: readonly string[] = [];
-  if (options.mode === 'embedded') {
-    say(`embedded mode: every service in this process, data in ${options.dataDir}`);
-    const system = await startEmbeddedSystem({ plan });
-    stop = system.stop;
-    restartGateway = system.restartGateway;
-    gatewayUrl = system.gatewayUrl;
-  } else {
-    say(
-      `local mode: PostgreSQL ${new URL(options.postgresUrl).host}, Redis ${options.redisUrl}, NATS ${options.natsUrl}`,
-    );
-    plan.infrastructure = await prepareLocalInfrastructure({
-      postgresUrl: options.postgresUrl,
-      redisUrl: options.redisUrl,
-      natsUrl: options.natsUrl,
-      databasePrefix: DATABASE_PREFIX,
-      postShards: options.postShards,
-      ...(process.env.S3_ENDPOINT
-        ? {
-            s3: {
-              endpoint: process.env.S3_ENDPOINT,
-              accessKey: requiredWithS3('S3_ACCESS_KEY'),
-              secretKey: requiredWithS3('S3_SECRET_KEY'),
-            },
-          }
-        : {}),
-      ...(process.env.QDRANT_URL ? { qdrantUrl: process.env.QDRANT_URL } : {}),
-    });
-    const supervisor = await startLocalSystem({ plan, deployables: EMBEDDED_DEPLOYABLES, replicas: options.replicas });
-    stop = supervisor.stop;
-    restartGateway = supervisor.restartGateway;
-    readinessUrls = supervisor.readinessUrls;
-    gatewayUrl = `http://${displayHost(options.host)}:${options.gatewayPort}`;
-  }
-
+  // Ctrl-C is honoured from the first moment: during start-up it stops whatever has started so far.
+  const startUp = new AbortController();
+  let stopSystem: (() => Promise<void>) | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -123,7 +70,12 @@ async function run(options: StartOptions): Promise<void> {
     }
     stopping = true;
     say(`${signal}: stopping (gateway first, then every service)…`);
-    stop().then(
+    if (stopSystem === undefined) {
+      // Still starting: the start path sees the abort, stops what it started and exits.
+      startUp.abort();
+      return;
+    }
+    stopSystem().then(
       () => {
         say('stopped');
         process.exit(0);
@@ -136,15 +88,110 @@ async function run(options: StartOptions): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const stoppedDuringStartUp = () => {
+    say('stopped');
+    process.exit(0);
+  };
+
+  if (options.fresh) {
+    say(`--fresh: deleting ${options.dataDir}`);
+    await rm(options.dataDir, { recursive: true, force: true });
+    if (options.mode === 'local') await dropLocalDatabases(options.postgresUrl, options.namespace, options.postShards);
+  }
+  // Seeding registers 962 users from one address; the gateway's per-caller rate limit would throttle
+  // it to a crawl. A first start therefore seeds with the limit off, then restarts the gateway with it.
+  const needsSeed = options.seed && !(await isSeeded(options.dataDir));
+  const plan: SystemPlan = {
+    namespace: options.namespace,
+    dataDir: options.dataDir,
+    host: options.host,
+    ports: portsOf(options),
+    logLevel: options.logLevel,
+    rateLimit: options.rateLimit && !needsSeed,
+    serviceClients: await loadServiceClientSecrets(options.dataDir),
+    settings: options.settings,
+  };
+  // Every --set is checked by its service's own schema before anything starts.
+  checkSettings(plan, EMBEDDED_DEPLOYABLES);
+  if (options.namespace !== 'scalegram') say(`namespace ${options.namespace}`);
+
+  let stop: () => Promise<void>;
+  let restartGateway: (next: SystemPlan) => Promise<void>;
+  let gatewayUrl: string;
+  // Local mode starts processes concurrently: the gateway may be ready before the services behind it.
+  let readinessUrls: readonly string[] = [];
+  if (options.mode === 'embedded') {
+    say(`embedded mode: every service in this process, data in ${options.dataDir}`);
+    const system = await startEmbeddedSystem({ plan });
+    if (startUp.signal.aborted) {
+      await system.stop();
+      return stoppedDuringStartUp();
+    }
+    stop = system.stop;
+    restartGateway = system.restartGateway;
+    gatewayUrl = system.gatewayUrl;
+  } else {
+    say(
+      `local mode: PostgreSQL ${new URL(options.postgresUrl).host}, Redis ${options.redisUrl}, NATS ${options.natsUrl}`,
+    );
+    plan.infrastructure = await prepareLocalInfrastructure({
+      postgresUrl: options.postgresUrl,
+      redisUrl: options.redisUrl,
+      natsUrl: options.natsUrl,
+      namespace: options.namespace,
+      postShards: options.postShards,
+      ...(process.env.S3_ENDPOINT
+        ? {
+            s3: {
+              endpoint: process.env.S3_ENDPOINT,
+              accessKey: requiredWithS3('S3_ACCESS_KEY'),
+              secretKey: requiredWithS3('S3_SECRET_KEY'),
+            },
+          }
+        : {}),
+      ...(process.env.QDRANT_URL ? { qdrantUrl: process.env.QDRANT_URL } : {}),
+    });
+    if (startUp.signal.aborted) return stoppedDuringStartUp();
+    let supervisor: Awaited<ReturnType<typeof startLocalSystem>>;
+    try {
+      supervisor = await startLocalSystem({
+        plan,
+        deployables: EMBEDDED_DEPLOYABLES,
+        replicas: options.replicas,
+        signal: startUp.signal,
+        onFatal: (error) => fail(error),
+      });
+    } catch (error) {
+      if (startUp.signal.aborted) return stoppedDuringStartUp();
+      throw error;
+    }
+    stop = supervisor.stop;
+    restartGateway = supervisor.restartGateway;
+    readinessUrls = supervisor.readinessUrls;
+    gatewayUrl = `http://${displayHost(options.host)}:${options.gatewayPort}`;
+  }
+
+  stopSystem = stop;
+  if (startUp.signal.aborted) {
+    // Ctrl-C arrived just as the last process started.
+    await stop();
+    return stoppedDuringStartUp();
+  }
 
   try {
     await waitForAllReady(readinessUrls, 120_000);
     await afterStart(options, plan, gatewayUrl, restartGateway, () => stopping);
   } catch (error) {
+    await fail(error as Error);
+  }
+
+  /** Whatever failed after the services started, they are stopped cleanly (embedded stores flushed). */
+  async function fail(error: Error): Promise<void> {
     if (stopping) return;
-    // Whatever failed after the services started, they are stopped cleanly (embedded stores flushed).
     stopping = true;
-    process.stderr.write(`scalegram: ${(error as Error).stack ?? String(error)}\nstopping…\n`);
+    // A configuration problem is one line, already explained; anything else gets its stack.
+    const text = /cannot start/.test(error.message) ? error.message : (error.stack ?? String(error));
+    process.stderr.write(`scalegram: ${text}\nstopping…\n`);
     await stop().catch(() => undefined);
     process.exit(1);
   }
@@ -194,8 +241,17 @@ async function afterStart(
     `  Swagger UI   ${shownUrl}/docs`,
     ...(demoUser ? [`  Demo login   ${demoUser} / ${DEMO_PASSWORD}   (any of user_0 … user_961)`] : []),
     '',
-    `  Try:  curl -s ${shownUrl}/api/v1/auth/login -H 'content-type: application/json' \\`,
-    `          -d '{"username":"${demoUser ?? 'user_0'}","password":"${DEMO_PASSWORD}"}'`,
+    // Without demo data there is no demo account to log in with: registering is the first step.
+    ...(demoUser
+      ? [
+          `  Try:  curl -s '${shownUrl}/api/v1/auth/login' -H 'content-type: application/json' \\`,
+          `          -d '{"username":"${demoUser}","password":"${DEMO_PASSWORD}"}'`,
+        ]
+      : [
+          `  No demo data (--no-seed). Register first:`,
+          `  curl -s '${shownUrl}/api/v1/auth/register' -H 'content-type: application/json' \\`,
+          `    -d '{"username":"alice","password":"choose-a-long-password"}'`,
+        ]),
     ...(options.mode === 'embedded'
       ? [`  Memory       ${Math.round(process.memoryUsage().rss / 1048576)} MB resident (the whole system)`]
       : []),
@@ -225,6 +281,8 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`scalegram: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  // A service's configuration problem (exit 78) is one line that says it all; anything else, its stack.
+  const text = /cannot start/.test((error as Error).message) ? (error as Error).message : (error as Error).stack;
+  process.stderr.write(`scalegram: failed to start: ${text ?? String(error)}\n`);
   process.exit(1);
 }

@@ -44,7 +44,12 @@ export interface LocalInfrastructure {
   qdrantUrl?: string;
 }
 
+/** Configuration variables given on the command line (`--set feed.FEED_CELEBRITY_THRESHOLD=50`), by service. */
+export type Settings = Partial<Record<Deployable, Record<string, string>>>;
+
 export interface SystemPlan {
+  /** Every name the services create on shared servers is under it (NAMESPACE, ADR 0039). */
+  namespace: string;
   /** Where embedded stores, the key ring and the local file store live. */
   dataDir: string;
   host: string;
@@ -59,6 +64,8 @@ export interface SystemPlan {
   serviceClients?: Readonly<Record<string, string>>;
   /** Absent: every store embedded. */
   infrastructure?: LocalInfrastructure;
+  /** Variables set on the command line; they win over what the plan sets. */
+  settings?: Settings;
 }
 
 /** Which scopes each generated service client gets (the least each one needs). */
@@ -79,12 +86,28 @@ export function serviceClientsVariable(secrets: Readonly<Record<string, string>>
 const urlOf = (plan: SystemPlan, deployable: Deployable) => `http://127.0.0.1:${plan.ports[deployable]}`;
 
 /**
+ * The variables set on the command line for one deployable. The feed's API and its worker are one
+ * package with one configuration: `feed.X` sets both, `feed-worker.X` the worker alone.
+ */
+export function settingsFor(deployable: Deployable, settings: Settings = {}): Record<string, string> {
+  return {
+    ...(deployable === 'feed-worker' ? settings.feed : {}),
+    ...settings[deployable],
+  };
+}
+
+/**
  * The environment of one deployable. Only variables its config schema knows are set; unset ones take
- * the schema's defaults.
+ * the schema's defaults. Variables given with --set come last and win.
  */
 export function environmentFor(deployable: Deployable, plan: SystemPlan): Record<string, string> {
+  return { ...plannedEnvironment(deployable, plan), ...settingsFor(deployable, plan.settings) };
+}
+
+function plannedEnvironment(deployable: Deployable, plan: SystemPlan): Record<string, string> {
   const infra = plan.infrastructure;
   const common: Record<string, string> = {
+    NAMESPACE: plan.namespace,
     PORT: String(plan.ports[deployable]),
     HOST: plan.host,
     LOG_LEVEL: plan.logLevel,

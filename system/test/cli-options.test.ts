@@ -7,6 +7,8 @@ describe('parseStartOptions', () => {
   it('defaults to the embedded mode with demo data on port 8080', () => {
     expect(parse()).toMatchObject({
       mode: 'embedded',
+      namespace: 'scalegram',
+      settings: {},
       dataDir: '/repo/.scalegram-data',
       fresh: false,
       seed: true,
@@ -38,6 +40,45 @@ describe('parseStartOptions', () => {
   it('shifts the services to --port-base + 1 … + 9', () => {
     expect(parse('--port-base', '40000').portBase).toBe(40000);
     expect(parse().portBase).toBeUndefined();
+  });
+
+  it('takes a namespace, which also gives the system a data directory of its own', () => {
+    expect(parse('--namespace', 'team-b')).toMatchObject({
+      namespace: 'team-b',
+      dataDir: '/repo/.scalegram-data-team-b',
+    });
+    expect(parse('--namespace', 'team-b', '--data-dir', 'x').dataDir).toBe('/repo/x');
+    for (const bad of ['Team', 'a_b', 'a.b', '-a', 'x'.repeat(25)]) {
+      expect(() => parse(`--namespace=${bad}`)).toThrow(/--namespace must be/);
+    }
+  });
+
+  it('collects --set by service, values with = and spaces included', () => {
+    expect(
+      parse(
+        '--set',
+        'feed.FEED_CELEBRITY_THRESHOLD=50',
+        '--set',
+        'gateway.CORS_ORIGINS=http://a.test,http://b.test',
+        '--set',
+        'feed.FEED_TIMELINE_MAX=100',
+        '--set',
+        'auth.AUTH_ISSUER=a=b c',
+      ).settings,
+    ).toEqual({
+      feed: { FEED_CELEBRITY_THRESHOLD: '50', FEED_TIMELINE_MAX: '100' },
+      gateway: { CORS_ORIGINS: 'http://a.test,http://b.test' },
+      auth: { AUTH_ISSUER: 'a=b c' },
+    });
+  });
+
+  it.each([
+    [['--set', 'FEED_CELEBRITY_THRESHOLD=50'], /--set expects <service>.<VARIABLE>=<value>/],
+    [['--set', 'feeds.FEED_CELEBRITY_THRESHOLD=50'], /unknown service "feeds" \(services: auth, user/],
+    [['--set', 'feed.PORT=1'], /npm start sets PORT; use --port and --port-base/],
+    [['--set', 'user.NAMESPACE=x'], /use --namespace/],
+  ])('refuses --set %j with a usage error that says why', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(message);
   });
 
   it('ignores a leading "--" left by argument forwarding', () => {

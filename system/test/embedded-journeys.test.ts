@@ -19,6 +19,7 @@ describe('embedded system', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sg-e2e-embedded-'));
     plan = {
+      namespace: 'scalegram',
       dataDir,
       host: '127.0.0.1',
       ports: await freePorts(),

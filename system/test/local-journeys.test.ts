@@ -16,7 +16,7 @@ import { mainJourney, registrationRace } from './support/journeys.ts';
 import { type PrivateServer, startPrivateNats, startPrivateRedis } from './support/private-servers.ts';
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const PREFIX = `sg_e2e_${randomBytes(3).toString('hex')}`;
+const NAMESPACE = `e2e-${randomBytes(3).toString('hex')}`;
 const POST_SHARDS = 2;
 
 describe('local-infrastructure system', () => {
@@ -30,6 +30,7 @@ describe('local-infrastructure system', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sg-e2e-local-'));
     [nats, redis] = await Promise.all([startPrivateNats(), startPrivateRedis()]);
     const plan: SystemPlan = {
+      namespace: NAMESPACE,
       dataDir,
       host: '127.0.0.1',
       ports: await freePorts(),
@@ -41,7 +42,7 @@ describe('local-infrastructure system', () => {
         postgresUrl: POSTGRES_URL,
         redisUrl: redis.url,
         natsUrl: nats.url,
-        databasePrefix: PREFIX,
+        namespace: NAMESPACE,
         postShards: POST_SHARDS,
       }),
     };
@@ -59,7 +60,7 @@ describe('local-infrastructure system', () => {
   afterAll(async () => {
     await supervisor?.stop();
     await Promise.all([nats?.stop(), redis?.stop()]);
-    await dropLocalDatabases(POSTGRES_URL, PREFIX, POST_SHARDS);
+    await dropLocalDatabases(POSTGRES_URL, NAMESPACE, POST_SHARDS);
     await rm(dataDir, { recursive: true, force: true });
   }, 120_000);
 

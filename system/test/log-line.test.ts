@@ -14,6 +14,23 @@ describe('formatLogLine', () => {
     expect(formatLogLine(line)).toBe('12:03:04 INFO  request completed POST /api/v1/posts 201 12ms');
   });
 
+  it('keeps the request and trace ids that tie one request’s lines together across processes', () => {
+    const line = JSON.stringify({
+      level: 30,
+      time: Date.parse('2026-11-22T12:03:04.000Z'),
+      msg: 'request completed',
+      requestId: 'r-1f3',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      req: { method: 'GET', url: '/api/v1/feed' },
+      res: { statusCode: 200 },
+      responseTime: 3,
+    });
+    expect(formatLogLine(line)).toBe(
+      '12:03:04 INFO  request completed GET /api/v1/feed 200 3ms req=r-1f3 trace=4bf92f3577b34da6a3ce929d0e0e4736 span=00f067aa0ba902b7',
+    );
+  });
+
   it('keeps the error message of an error line', () => {
     const line = JSON.stringify({ level: 50, time: 0, msg: 'relay failed', err: { message: 'connection refused' } });
     expect(formatLogLine(line)).toBe('00:00:00 ERROR relay failed — connection refused');

@@ -7,10 +7,13 @@ import { loadMediaConfig } from '@scalegram/media-service/config';
 import { loadMediaWorkerConfig } from '@scalegram/media-worker-service/config';
 import { loadPostConfig, shardUrls } from '@scalegram/post-service/config';
 import { loadUserConfig } from '@scalegram/user-service/config';
+import { databaseNames } from '../src/local-infrastructure.ts';
 import { planInstances, replicaPort } from '../src/local-system.ts';
+import { checkSettings } from '../src/service-settings.ts';
 import { DEFAULT_PORTS, DEPLOYABLES, environmentFor, type SystemPlan } from '../src/system-plan.ts';
 
 const embedded: SystemPlan = {
+  namespace: 'scalegram',
   dataDir: '/tmp/scalegram-test',
   host: '127.0.0.1',
   ports: DEFAULT_PORTS,
@@ -75,6 +78,55 @@ describe('environmentFor', () => {
     ]);
     expect(environmentFor('feed', local).REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(environmentFor('notification', local).NATS_URL).toBe('nats://127.0.0.1:4222');
+  });
+
+  it('gives every deployable the system’s namespace, and databases named under it', () => {
+    const other = { ...local, namespace: 'team-b' };
+    for (const deployable of DEPLOYABLES) expect(environmentFor(deployable, other).NAMESPACE).toBe('team-b');
+    expect(loadUserConfig(environmentFor('user', other)).NAMESPACE).toBe('team-b');
+    expect(databaseNames('scalegram', 2)).toEqual([
+      'scalegram_auth',
+      'scalegram_user',
+      'scalegram_media',
+      'scalegram_notification',
+      'scalegram_post_0',
+      'scalegram_post_1',
+    ]);
+    const theirs = databaseNames('team-b', 2);
+    expect(theirs.filter((name) => databaseNames('scalegram', 2).includes(name))).toEqual([]);
+    expect(() => databaseNames('Robert"; drop', 1)).toThrow(RangeError);
+  });
+
+  it('passes --set variables to the service they name (feed: its API and worker), over the plan’s', () => {
+    const plan = {
+      ...embedded,
+      settings: {
+        feed: { FEED_CELEBRITY_THRESHOLD: '50' },
+        'feed-worker': { WORKER_CONCURRENCY: '2' },
+        gateway: { RATE_LIMIT_ENABLED: 'false' },
+      },
+    };
+    expect(environmentFor('feed', plan).FEED_CELEBRITY_THRESHOLD).toBe('50');
+    expect(environmentFor('feed', plan).WORKER_CONCURRENCY).toBeUndefined();
+    expect(environmentFor('feed-worker', plan)).toMatchObject({
+      FEED_CELEBRITY_THRESHOLD: '50',
+      WORKER_CONCURRENCY: '2',
+    });
+    expect(environmentFor('gateway', plan).RATE_LIMIT_ENABLED).toBe('false');
+    expect(environmentFor('post', plan).FEED_CELEBRITY_THRESHOLD).toBeUndefined();
+  });
+
+  it('checks --set against the service’s own schema: unknown variables and bad values are usage errors', () => {
+    const check = (settings: SystemPlan['settings']) => () => checkSettings({ ...embedded, settings }, DEPLOYABLES);
+    expect(check({ feed: { FEED_CELEBRITY_THRESHOLD: '50' }, search: { SEARCH_MIN_SCORE: '0.2' } })).not.toThrow();
+    expect(check({ feed: { CELEBRITY_THRESHOLD: '50' } })).toThrow(
+      /feed has no configuration variable CELEBRITY_THRESHOLD \(did you mean FEED_CELEBRITY_THRESHOLD\?\)/,
+    );
+    expect(check({ feed: { FEED_CELEBRITY_THRESHOLD: 'many' } })).toThrow(
+      /feed refuses its configuration:\n {2}- FEED_CELEBRITY_THRESHOLD/,
+    );
+    expect(check({ user: { FEED_CELEBRITY_THRESHOLD: '5' } })).toThrow(/user has no configuration variable/);
+    expect(check({ 'feed-worker': { WORKER_CONCURRENCY: '0' } })).toThrow(/feed-worker refuses/);
   });
 
   it('switches the gateway rate limit off only when asked', () => {

@@ -4,6 +4,7 @@
 // comes for free; Convert/Default/Errors give exactly the steps we want (coerce strings, fill
 // defaults, report every problem at once) without a second Ajv configured differently from Fastify's,
 // and without env-schema's implicit .env loading (configuration comes from the environment only).
+import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN } from '@scalegram/contracts/namespace';
 import Type, { type Static, type TObject, type TProperties } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -27,6 +28,9 @@ export const BaseConfig = {
   LOG_LEVEL: Type.Enum([...LOG_LEVELS], { default: 'info' }),
   // Must stay below the pod's terminationGracePeriodSeconds, or Kubernetes SIGKILLs us first.
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 25_000 }),
+  // Every name this deployable creates on a shared server (databases, streams, subjects, key prefixes,
+  // buckets) is under it, so several systems can share one PostgreSQL, Redis and NATS (ADR 0039).
+  NAMESPACE: Type.String({ pattern: NAMESPACE_PATTERN, default: DEFAULT_NAMESPACE }),
 } satisfies TProperties;
 
 /**

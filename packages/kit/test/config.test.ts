@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 25_000,
+      NAMESPACE: 'scalegram',
       DATABASE_URL: 'postgres://db',
       CACHE_ENABLED: true,
       FEED_CAP: 800,
@@ -48,5 +49,12 @@ describe('loadConfig', () => {
     }
     expect(error.message).toContain('DATABASE_URL is required but not set');
     expect(error.message).not.toContain('maybe-secret');
+  });
+
+  it('takes a namespace that is valid in every name it becomes part of, and refuses others', () => {
+    expect(loadConfig(Schema, { DATABASE_URL: 'x', NAMESPACE: 'team-b2' }).NAMESPACE).toBe('team-b2');
+    for (const bad of ['Team', 'a_b', 'a.b', 'a:b', '-a', 'a-', '2a', 'x'.repeat(25)]) {
+      expect(() => loadConfig(Schema, { DATABASE_URL: 'x', NAMESPACE: bad })).toThrow(/NAMESPACE/);
+    }
   });
 });

@@ -12,12 +12,21 @@ import {
 } from '@nats-io/jetstream';
 import { nanos, headers as natsHeaders } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
-import { DEAD_LETTER_MAX_AGE_MS, DEAD_LETTER_STREAM, DEAD_LETTER_SUBJECTS, type DeadLetter } from './dead-letter.ts';
+import { ConflictError, NotFoundError, UnavailableError } from '@scalegram/contracts/errors';
+import {
+  DEAD_LETTER_MAX_AGE_MS,
+  DEAD_LETTER_STREAM,
+  DEAD_LETTER_SUBJECTS,
+  type DeadLetter,
+  DlqHeaders,
+  deadLetterSubject,
+} from './dead-letter.ts';
 import { validateConsumeOptions } from './dispatch.ts';
+import { namespacing, withNamespace } from './namespaced-bus.ts';
 import { startNatsConsumer } from './nats-consumer.ts';
 import { toBusError } from './nats-errors.ts';
 import type { BusLogger, Consumer, MessageBus, StreamOptions } from './port.ts';
+import { subjectsOverlap } from './subject-match.ts';
 
 export interface NatsBusOptions {
   servers: string | string[];
@@ -40,13 +49,22 @@ export interface NatsBusOptions {
    * loses no acknowledged event; 1 on a single server, which refuses more.
    */
   streamReplicas?: number;
+  /**
+   * Puts every stream, subject and dead letter under this namespace on the server (NAMESPACE, ADR 0039),
+   * so several systems share one NATS. Absent: the names are used as given.
+   */
+  namespace?: string;
   logger?: BusLogger;
 }
+
+/** JetStream's "subjects overlap with an existing stream" (the client names no constant for it). */
+const STREAM_SUBJECT_OVERLAP = 10065;
 
 const consoleLogger: BusLogger = { warn: (details, message) => console.warn(message, details) };
 
 export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus> {
   const logger = options.logger ?? consoleLogger;
+  const names = options.namespace === undefined ? undefined : namespacing(options.namespace);
   const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
   const nc = await connect({
     servers: options.servers,
@@ -90,11 +108,58 @@ export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus
       if (!info) await jsm.streams.add(wanted);
       else await jsm.streams.update(config.name, wanted);
     } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === STREAM_SUBJECT_OVERLAP) {
+        throw await subjectsTaken(config, err);
+      }
       throw toBusError(err, `stream ${config.name}`);
     }
   }
 
-  async function publishDeadLetter(letter: DeadLetter): Promise<void> {
+  /**
+   * Another stream already captures some of these subjects, and will on every restart: name it and the
+   * setting that avoids it, instead of a generic error that a supervisor would restart in a loop.
+   */
+  async function subjectsTaken(config: StreamOptions, err: JetStreamApiError): Promise<ConflictError> {
+    let owner: { name: string; subjects: string[] } | undefined;
+    try {
+      for await (const info of jsm.streams.list()) {
+        const subjects = info.config.subjects ?? [];
+        if (info.config.name === config.name) continue;
+        if (subjects.some((theirs) => config.subjects.some((ours) => subjectsOverlap(theirs, ours)))) {
+          owner = { name: info.config.name, subjects };
+          break;
+        }
+      }
+    } catch {
+      // The listing is a courtesy; the error below still says what to change.
+    }
+    const taken = owner ? `NATS stream "${owner.name}" already captures ${owner.subjects.join(', ')}` : err.message;
+    return new ConflictError(
+      `stream ${config.name} needs subjects ${config.subjects.join(', ')}, but ${taken}: another system or ` +
+        `application on this NATS server uses them. Give this system its own namespace (the NAMESPACE setting; ` +
+        `npm start -- --namespace <name>)${owner ? ` or delete stream "${owner.name}"` : ''}.`,
+      { code: 'stream-subjects-taken', cause: err },
+    );
+  }
+
+  /** In a namespace, dead letters go to `<ns>.dlq.<stream>.<durable>` and name the service's stream. */
+  function placed(letter: DeadLetter): DeadLetter {
+    if (names === undefined) return letter;
+    const stream = names.streamOf(letter.headers[DlqHeaders.stream] ?? '');
+    const durable = letter.headers[DlqHeaders.durable] ?? '';
+    return {
+      ...letter,
+      subject: names.subject(deadLetterSubject(stream, durable)),
+      headers: {
+        ...letter.headers,
+        [DlqHeaders.stream]: stream,
+        [DlqHeaders.subject]: names.subjectOf(letter.headers[DlqHeaders.subject] ?? ''),
+      },
+    };
+  }
+
+  async function publishDeadLetter(original: DeadLetter): Promise<void> {
+    const letter = placed(original);
     const h = natsHeaders();
     for (const [key, value] of Object.entries(letter.headers)) h.set(key, value);
     await js
@@ -104,7 +169,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus
       });
   }
 
-  return {
+  const bus: MessageBus = {
     ensureStream,
 
     async streamState(name) {
@@ -135,8 +200,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus
       validateConsumeOptions(consumeOptions);
       if (consumeOptions.deadLetter !== false) {
         deadLetterStream ??= ensureStream({
-          name: DEAD_LETTER_STREAM,
-          subjects: DEAD_LETTER_SUBJECTS,
+          name: names ? names.stream(DEAD_LETTER_STREAM) : DEAD_LETTER_STREAM,
+          subjects: names ? DEAD_LETTER_SUBJECTS.map(names.subject) : DEAD_LETTER_SUBJECTS,
           retention: 'limits',
           maxAgeMs: DEAD_LETTER_MAX_AGE_MS,
         }).catch((err: unknown) => {
@@ -191,6 +256,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<MessageBus
       });
     },
   };
+  return names ? withNamespace(bus, names) : bus;
 }
 
 function retentionKey(retention: StreamOptions['retention']): keyof typeof RetentionPolicy {

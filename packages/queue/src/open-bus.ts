@@ -15,6 +15,11 @@ export interface OpenBusOptions {
   dataDir?: string | undefined;
   /** NATS only: replicas of the streams it provisions (NATS_STREAM_REPLICAS; the in-process bus has one copy). */
   streamReplicas?: number | undefined;
+  /**
+   * NATS only: the namespace of every stream and subject on the server (NAMESPACE, ADR 0039). The
+   * in-process bus is private to its process and needs none.
+   */
+  namespace?: string | undefined;
 }
 
 export async function openBus(options: OpenBusOptions): Promise<MessageBus> {
@@ -23,6 +28,7 @@ export async function openBus(options: OpenBusOptions): Promise<MessageBus> {
       servers: options.url.split(','),
       name: options.name,
       ...(options.streamReplicas === undefined ? {} : { streamReplicas: options.streamReplicas }),
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
     });
   }
   return createInProcessBus(options.dataDir === undefined ? {} : { dataDir: options.dataDir });

@@ -3,6 +3,7 @@
 // onClose hooks. Returned not listening: server.ts runs it alone, the embedded runner runs it beside
 // the other services in one process.
 import { join } from 'node:path';
+import { namespacedKeyPrefix } from '@scalegram/contracts/namespace';
 import type { App } from '@scalegram/kit/app';
 import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
@@ -34,7 +35,10 @@ export async function startAuthService(config: AuthConfig, shared: SharedInfrast
     engine: shared.pglite && { engine: shared.pglite, schema: 'auth' },
   });
   await migrate(database, MIGRATIONS_DIR);
-  const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: 'auth:' });
+  const kv = await openKeyValueStore({
+    url: config.REDIS_URL,
+    keyPrefix: namespacedKeyPrefix(config.NAMESPACE, 'auth'),
+  });
   const app = buildAuthApp({
     database,
     kv,

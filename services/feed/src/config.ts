@@ -1,5 +1,6 @@
 // The feed's configuration, read once at boot from the environment. The API (server.ts) and the fan-out
 // worker (worker.ts) are two deployables of one package and take the same variables.
+import { namespacedKeyPrefix } from '@scalegram/contracts/namespace';
 import { BaseConfig, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
@@ -7,8 +8,8 @@ export const FeedConfigSchema = Type.Object({
   ...BaseConfig,
   /** Redis holding the timelines and projections; absent: the in-memory store (private to the process). */
   REDIS_URL: Type.Optional(Type.String({ minLength: 1 })),
-  /** Namespace of the feed's keys in a shared Redis. */
-  KV_KEY_PREFIX: Type.String({ minLength: 1, default: 'feed:' }),
+  /** Prefix of the feed's keys in a shared Redis; default `<NAMESPACE>:feed:`. */
+  KV_KEY_PREFIX: Type.Optional(Type.String({ minLength: 1 })),
   /** NATS JetStream; absent: the in-process bus. */
   NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
   NATS_STREAM_REPLICAS: NatsStreamReplicas,
@@ -51,6 +52,10 @@ export const FeedConfigSchema = Type.Object({
 export type FeedConfig = Static<typeof FeedConfigSchema>;
 
 export const USER_AUDIENCE = 'scalegram';
+
+export function feedKeyPrefix(config: Pick<FeedConfig, 'KV_KEY_PREFIX' | 'NAMESPACE'>): string {
+  return config.KV_KEY_PREFIX ?? namespacedKeyPrefix(config.NAMESPACE, 'feed');
+}
 
 export function loadFeedConfig(env: NodeJS.ProcessEnv = process.env): FeedConfig {
   return loadConfig(FeedConfigSchema, env);

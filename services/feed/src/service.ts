@@ -11,7 +11,7 @@ import type { MessageBus } from '@scalegram/queue/port';
 import { buildFeedApp } from './app.ts';
 import { createRecentPostsSource } from './clients/post-client.ts';
 import { createFollowingSource } from './clients/user-client.ts';
-import { type FeedConfig, USER_AUDIENCE } from './config.ts';
+import { type FeedConfig, feedKeyPrefix, USER_AUDIENCE } from './config.ts';
 import { createTimelineRegenerator } from './regeneration/timeline-regenerator.ts';
 
 export interface SharedInfrastructure {
@@ -22,7 +22,7 @@ export interface SharedInfrastructure {
 }
 
 export async function startFeedService(config: FeedConfig, shared: SharedInfrastructure = {}): Promise<App> {
-  const kv = shared.kv ?? (await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.KV_KEY_PREFIX }));
+  const kv = shared.kv ?? (await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: feedKeyPrefix(config) }));
   const userClient = new ServiceClient({
     name: 'user',
     baseUrl: config.USER_SERVICE_URL,

@@ -9,7 +9,7 @@ import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { openBus } from '@scalegram/queue/open-bus';
 import type { Consumer } from '@scalegram/queue/port';
 import { Counter } from 'prom-client';
-import type { FeedConfig } from './config.ts';
+import { type FeedConfig, feedKeyPrefix } from './config.ts';
 import { ensureFanOutStream, startFanOutJobConsumer } from './events/fan-out-jobs.ts';
 import type { FeedWorkerContext } from './events/feed-context.ts';
 import { startPostEventConsumer } from './events/post-event-consumer.ts';
@@ -27,12 +27,13 @@ export async function startFeedWorker(
   shared: SharedInfrastructure = {},
   options: FeedWorkerOptions = {},
 ): Promise<App> {
-  const kv = shared.kv ?? (await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.KV_KEY_PREFIX }));
+  const kv = shared.kv ?? (await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: feedKeyPrefix(config) }));
   const bus =
     shared.bus ??
     (await openBus({
       url: config.NATS_URL,
       streamReplicas: config.NATS_STREAM_REPLICAS,
+      namespace: config.NAMESPACE,
       name: 'feed-worker',
       dataDir: config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'feed-worker-bus'),
     }));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createEvent, type Event } from '@scalegram/contracts/events';
+import { namespacedStream } from '@scalegram/contracts/namespace';
 import { POST_EVENT_SOURCE, PostEventType } from '@scalegram/contracts/post-events';
 import { USER_EVENT_SOURCE, UserEventType } from '@scalegram/contracts/user-events';
 import type { App } from '@scalegram/kit/app';
@@ -31,6 +32,8 @@ const env = {
   LOG_LEVEL: 'silent',
   REDIS_URL,
   NATS_URL,
+  // The workers' own namespace on the shared NATS server (ADR 0039); the test's bus joins it.
+  NAMESPACE: `t${run}`,
   KV_KEY_PREFIX: prefix,
   POSTS_STREAM_NAME: `FEEDTEST_${run}_POSTS`,
   POSTS_SUBJECT_PREFIX: `feedtest.${run}.`,
@@ -53,7 +56,7 @@ const newId = () => String(nextId++);
 
 beforeAll(async () => {
   kv = await openKeyValueStore({ url: REDIS_URL, keyPrefix: prefix });
-  bus = await createNatsBus({ servers: NATS_URL, name: `feed-nats-test-${run}` });
+  bus = await createNatsBus({ servers: NATS_URL, name: `feed-nats-test-${run}`, namespace: config.NAMESPACE });
   for (const index of [0, 1]) {
     workers.push(
       await startFeedWorker(
@@ -74,8 +77,8 @@ afterAll(async () => {
   await bus.close();
   const nc = await connect({ servers: NATS_URL });
   const manager = await jetstreamManager(nc);
-  for (const name of [env.POSTS_STREAM_NAME, env.USERS_STREAM_NAME, env.FEED_JOBS_STREAM_NAME]) {
-    await manager.streams.delete(name).catch(() => false);
+  for (const name of [env.POSTS_STREAM_NAME, env.USERS_STREAM_NAME, env.FEED_JOBS_STREAM_NAME, 'DLQ']) {
+    await manager.streams.delete(namespacedStream(config.NAMESPACE, name)).catch(() => false);
   }
   await nc.close();
   await kv.close();

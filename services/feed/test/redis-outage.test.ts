@@ -11,7 +11,7 @@ import { openKeyValueStore } from '@scalegram/kv/open-store';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { createInProcessBus } from '@scalegram/queue/in-process-bus';
 import type { MessageBus } from '@scalegram/queue/port';
-import { loadFeedConfig } from '../src/config.ts';
+import { feedKeyPrefix, loadFeedConfig } from '../src/config.ts';
 import { SENTINEL } from '../src/domain/timeline-entry.ts';
 import { startFeedService } from '../src/service.ts';
 import { keys } from '../src/store/feed-keys.ts';
@@ -38,7 +38,7 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
     LOG_LEVEL: 'silent',
   });
-  kv = await openKeyValueStore({ url: redis.url, keyPrefix: config.KV_KEY_PREFIX });
+  kv = await openKeyValueStore({ url: redis.url, keyPrefix: feedKeyPrefix(config) });
   bus = await createInProcessBus();
   worker = await startFeedWorker(config, { bus });
   api = await startFeedService(config, { bus });

@@ -1,4 +1,5 @@
 // The gateway's environment, validated once at boot (kit's loadConfig lists every bad variable at once).
+import { namespacedKeyPrefix } from '@scalegram/contracts/namespace';
 import { BaseConfig, ConfigError, loadConfig } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
@@ -39,7 +40,8 @@ export const GatewayConfigSchema = Type.Object({
   TOKEN_CACHE_MAX_AGE_MS: Type.Integer({ minimum: 1, default: 60_000 }),
   // Rate limiting (ADR 0020). REDIS_URL unset → the in-memory store (one process only).
   REDIS_URL: Type.Optional(Type.String({ minLength: 1, pattern: '^rediss?://' })),
-  REDIS_KEY_PREFIX: Type.String({ minLength: 1, default: 'gateway:' }),
+  /** Default `<NAMESPACE>:gateway:`. */
+  REDIS_KEY_PREFIX: Type.Optional(Type.String({ minLength: 1 })),
   RATE_LIMIT_ENABLED: Type.Boolean({ default: true }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 50 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
@@ -71,6 +73,10 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 const TRUST_ALL_REFUSED =
   'TRUST_PROXY=true would trust every X-Forwarded-For entry, including the ones a client sends: set the ' +
   'number of proxies in front of the gateway (1 behind one ingress controller) or their addresses/CIDRs';
+
+export function gatewayKeyPrefix(config: Pick<GatewayConfig, 'REDIS_KEY_PREFIX' | 'NAMESPACE'>): string {
+  return config.REDIS_KEY_PREFIX ?? namespacedKeyPrefix(config.NAMESPACE, 'gateway');
+}
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const refused = env.TRUST_PROXY?.trim() === 'true' ? [TRUST_ALL_REFUSED] : [];

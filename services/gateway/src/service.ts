@@ -5,7 +5,7 @@ import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';
 import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { buildGatewayApp } from './app.ts';
-import { corsOrigins, type GatewayConfig, trustProxyOption } from './config.ts';
+import { corsOrigins, type GatewayConfig, gatewayKeyPrefix, trustProxyOption } from './config.ts';
 import { baseUrlList, type UpstreamSettings } from './upstreams.ts';
 import { withVerifiedTokenCache } from './verified-token-cache.ts';
 
@@ -39,7 +39,7 @@ export function upstreamSettings(config: GatewayConfig): UpstreamSettings[] {
 }
 
 export async function startGatewayService(config: GatewayConfig, _shared: SharedInfrastructure = {}): Promise<App> {
-  const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: gatewayKeyPrefix(config) });
   const verifier = withVerifiedTokenCache(
     createAccessTokenVerifier({ jwks: config.JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     { maxEntries: config.TOKEN_CACHE_MAX_ENTRIES, maxAgeMs: config.TOKEN_CACHE_MAX_AGE_MS },

@@ -1,4 +1,5 @@
 // The media worker's configuration, read once at boot from the environment.
+import { namespacedBucket } from '@scalegram/contracts/namespace';
 import { BaseConfig, ConfigError, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
@@ -16,7 +17,8 @@ export const MediaWorkerConfigSchema = Type.Object({
   S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   S3_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   S3_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  S3_BUCKET: Type.String({ minLength: 3, default: 'scalegram-media' }),
+  /** Default `<NAMESPACE>-media` (scalegram-media). */
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
   S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
   /** The media service's local store directory (same host); default DATA_DIR/media-files. */
   FILES_DIRECTORY: Type.Optional(Type.String({ minLength: 1 })),
@@ -44,6 +46,11 @@ export const MediaWorkerConfigSchema = Type.Object({
 });
 
 export type MediaWorkerConfig = Static<typeof MediaWorkerConfigSchema>;
+
+/** The bucket of originals and variants: S3_BUCKET, or the namespace's own. */
+export function mediaBucket(config: Pick<MediaWorkerConfig, 'S3_BUCKET' | 'NAMESPACE'>): string {
+  return config.S3_BUCKET ?? namespacedBucket(config.NAMESPACE, 'media');
+}
 
 export function loadMediaWorkerConfig(env: NodeJS.ProcessEnv = process.env): MediaWorkerConfig {
   const config = loadConfig(MediaWorkerConfigSchema, env);

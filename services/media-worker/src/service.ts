@@ -35,6 +35,7 @@ export async function startMediaWorkerService(
     (await openBus({
       url: config.NATS_URL,
       streamReplicas: config.NATS_STREAM_REPLICAS,
+      namespace: config.NAMESPACE,
       name: 'media-worker',
       dataDir: config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'media-worker-bus'),
     }));

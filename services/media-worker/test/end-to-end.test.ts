@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEFAULT_NAMESPACE } from '@scalegram/contracts/namespace';
 import { createLocalStore } from '@scalegram/file-store/local-store';
 import type { FileStore } from '@scalegram/file-store/port';
 import exifr from 'exifr';
@@ -114,7 +115,8 @@ beforeAll(async () => {
     publicBaseUrl: 'http://127.0.0.1:1/unused',
     maxUploadBytes: 1,
   });
-  worker = await startWorker(store, PRODUCTION_MEDIA_STREAMS, {}, natsUrl);
+  // The media process runs in the default namespace; the worker joins it there.
+  worker = await startWorker(store, PRODUCTION_MEDIA_STREAMS, {}, natsUrl, DEFAULT_NAMESPACE);
 }, 60_000);
 
 afterAll(async () => {

@@ -11,17 +11,19 @@ import { startLocalStore, type TestStore } from './support/stores.ts';
 import { deleteStreams, NATS_URL, newJob, startMediaSide, uniqueStreams } from './support/worker-harness.ts';
 
 const streams = uniqueStreams();
+// The worker process's own namespace on the shared NATS server (ADR 0039).
+const namespace = `t${streams.subjectPrefix.slice(1, -1)}`;
 let local: TestStore & { directory: string };
 let media: Awaited<ReturnType<typeof startMediaSide>>;
 
 beforeAll(async () => {
   local = await startLocalStore();
-  media = await startMediaSide(streams);
+  media = await startMediaSide(streams, namespace);
 });
 
 afterAll(async () => {
   await media.close();
-  await deleteStreams(streams);
+  await deleteStreams(streams, namespace);
   await local.close();
 });
 
@@ -44,6 +46,7 @@ describe('server.ts', () => {
         PORT: String(port),
         HOST: '127.0.0.1',
         NATS_URL,
+        NAMESPACE: namespace,
         FILES_DIRECTORY: local.directory,
         MEDIA_JOBS_STREAM_NAME: streams.jobsStream,
         MEDIA_STREAM_NAME: streams.eventsStream,
@@ -95,7 +98,7 @@ describe('server.ts', () => {
     expect(messages.filter((message) => order.includes(message))).toEqual(order);
     expect((await media.waitForResult(job.mediaId)).type).toBe('media.processed');
     // Acknowledged: the work queue no longer holds it.
-    const bus = await createNatsBus({ servers: [NATS_URL], name: 'media-worker-server-test' });
+    const bus = await createNatsBus({ servers: [NATS_URL], name: 'media-worker-server-test', namespace });
     try {
       expect((await bus.streamState(streams.jobsStream)).messages).toBe(0);
     } finally {

@@ -1,4 +1,5 @@
 // The media service's configuration, read once at boot from the environment.
+import { namespacedBucket } from '@scalegram/contracts/namespace';
 import { BaseConfig, ConfigError, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
@@ -20,7 +21,8 @@ export const MediaConfigSchema = Type.Object({
   S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   S3_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   S3_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  S3_BUCKET: Type.String({ minLength: 3, default: 'scalegram-media' }),
+  /** Default `<NAMESPACE>-media` (scalegram-media). */
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
   S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
   /** Origin clients use for presigned URLs when it differs from S3_ENDPOINT (the host is signed). */
   S3_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -43,6 +45,11 @@ export const MediaConfigSchema = Type.Object({
 });
 
 export type MediaConfig = Static<typeof MediaConfigSchema>;
+
+/** The bucket of originals and variants: S3_BUCKET, or the namespace's own. */
+export function mediaBucket(config: Pick<MediaConfig, 'S3_BUCKET' | 'NAMESPACE'>): string {
+  return config.S3_BUCKET ?? namespacedBucket(config.NAMESPACE, 'media');
+}
 
 export const USER_AUDIENCE = 'scalegram';
 export const SERVICE_AUDIENCE = 'scalegram-internal';

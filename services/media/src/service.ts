@@ -38,6 +38,7 @@ export async function startMediaService(config: MediaConfig, shared: SharedInfra
     (await openBus({
       url: config.NATS_URL,
       streamReplicas: config.NATS_STREAM_REPLICAS,
+      namespace: config.NAMESPACE,
       name: 'media',
       dataDir: embeddedDir('media-bus'),
     }));

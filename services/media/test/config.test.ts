@@ -1,6 +1,6 @@
 // Configuration: defaults, the S3 switch and its required credentials, fail-fast on bad values.
 import { describe, expect, it } from '@jest/globals';
-import { loadMediaConfig } from '../src/config.ts';
+import { loadMediaConfig, mediaBucket } from '../src/config.ts';
 import { localSigningSecret, openFileStore } from '../src/files/open-file-store.ts';
 
 const JWKS_URL = 'http://auth:3000/.well-known/jwks.json';
@@ -13,8 +13,11 @@ describe('media configuration', () => {
       MEDIA_MAX_IMAGE_BYTES: 20 * 1024 * 1024,
       MEDIA_MAX_VIDEO_BYTES: 200 * 1024 * 1024,
       MEDIA_UPLOAD_URL_TTL_SECONDS: 900,
-      S3_BUCKET: 'scalegram-media',
     });
+    // The namespace's own bucket unless S3_BUCKET names one.
+    expect(mediaBucket(config)).toBe('scalegram-media');
+    expect(mediaBucket(loadMediaConfig({ JWKS_URL, NAMESPACE: 'team-b' }))).toBe('team-b-media');
+    expect(mediaBucket(loadMediaConfig({ JWKS_URL, NAMESPACE: 'team-b', S3_BUCKET: 'photos' }))).toBe('photos');
     expect(config.S3_ENDPOINT).toBeUndefined();
     expect(config.FILES_SIGNING_SECRET).toBeUndefined();
   });

@@ -40,6 +40,7 @@ export async function startNotificationService(
     (await openBus({
       url: config.NATS_URL,
       streamReplicas: config.NATS_STREAM_REPLICAS,
+      namespace: config.NAMESPACE,
       name: 'notification',
       dataDir: embeddedDir('notification-bus'),
     }));

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createEvent } from '@scalegram/contracts/events';
+import { namespacedStream } from '@scalegram/contracts/namespace';
 import { POST_EVENT_SOURCE, PostEventType } from '@scalegram/contracts/post-events';
 import type { App } from '@scalegram/kit/app';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
@@ -21,6 +22,8 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const run = randomBytes(5).toString('hex');
 const databaseName = `sg_notification_test_${run}`;
 const streams = { users: `USERS_NS_${run.toUpperCase()}`, posts: `POSTS_NS_${run.toUpperCase()}`, prefix: `ns${run}.` };
+// The service's own namespace on the shared NATS server (ADR 0039); the publisher joins it.
+const namespace = `t${run}`;
 
 let tokens: TokenIssuer;
 let publisher: MessageBus;
@@ -32,7 +35,7 @@ const admin = createPostgresDatabase<unknown>({ connectionString: ADMIN_URL, poo
 beforeAll(async () => {
   tokens = await startTokenIssuer();
   await sql.raw(`create database ${databaseName}`).execute(admin.db);
-  publisher = await createNatsBus({ servers: NATS_URL, name: `notification-service-test-${run}` });
+  publisher = await createNatsBus({ servers: NATS_URL, name: `notification-service-test-${run}`, namespace });
 });
 
 afterAll(async () => {
@@ -41,8 +44,9 @@ afterAll(async () => {
   await publisher?.close();
   const nc = await connect({ servers: NATS_URL });
   const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(streams.users).catch(() => false);
-  await jsm.streams.delete(streams.posts).catch(() => false);
+  for (const name of [streams.users, streams.posts, 'DLQ']) {
+    await jsm.streams.delete(namespacedStream(namespace, name)).catch(() => false);
+  }
   await nc.close();
   await sql.raw(`drop database if exists ${databaseName} with (force)`).execute(admin.db);
   await admin.close();
@@ -57,6 +61,7 @@ describe('startNotificationService on PostgreSQL and NATS', () => {
       DATABASE_URL: url.toString(),
       DATABASE_POOL_MAX: '3',
       NATS_URL,
+      NAMESPACE: namespace,
       JWKS_URL: tokens.jwksUrl,
       AUTH_ISSUER: TEST_ISSUER,
       LOG_LEVEL: 'silent',

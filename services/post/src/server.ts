@@ -2,9 +2,13 @@
 // (src/service.ts assembles it; kit's runService serves it and stops it on SIGTERM, see
 // docs/service-runtime.md).
 import { runService } from '@scalegram/kit/run-service';
+import { startOrExit } from '@scalegram/kit/start-or-exit';
 import { loadPostConfig } from './config.ts';
 import { startPostService } from './service.ts';
 
-const config = loadPostConfig();
-const app = await startPostService(config);
+// A configuration problem (or another system's stream on our subjects) exits 78 with one clear line.
+const { config, app } = await startOrExit('post', async () => {
+  const config = loadPostConfig();
+  return { config, app: await startPostService(config) };
+});
 await runService({ app, port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });

@@ -42,6 +42,7 @@ export async function startPostService(config: PostConfig, shared: SharedInfrast
     (await openBus({
       url: config.NATS_URL,
       streamReplicas: config.NATS_STREAM_REPLICAS,
+      namespace: config.NAMESPACE,
       name: 'post',
       dataDir: embeddedDir('post-bus'),
     }));

@@ -1,5 +1,6 @@
 // The search service's configuration, read once at boot from the environment (the re-index command
 // reads the same one; the variables only it needs are checked by loadReindexConfig).
+import { namespacedBucket } from '@scalegram/contracts/namespace';
 import { BaseConfig, ConfigError, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
@@ -39,8 +40,11 @@ export const SearchConfigSchema = Type.Object({
    * noise is about ±0.05 (1/√384); a real model scores unrelated texts higher, so raise it with EMBEDDER=http.
    */
   SEARCH_MIN_SCORE: Type.Number({ minimum: -1, maximum: 1, default: 0.1 }),
-  /** The alias searches and writes go through (ADR 0026); only tests change it. */
-  SEARCH_COLLECTION: Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9_-]+$', default: 'posts' }),
+  /**
+   * The alias searches and writes go through (ADR 0026). Default: `<NAMESPACE>-posts` on a (shared)
+   * Qdrant server, `posts` in the embedded index, which is private to its data directory.
+   */
+  SEARCH_COLLECTION: Type.Optional(Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9_-]+$' })),
   /** The POSTS stream and the durable consumer; only tests change them (a unique name and prefix per run). */
   POSTS_STREAM_NAME: Type.String({ minLength: 1, default: 'POSTS' }),
   POSTS_SUBJECT_PREFIX: Type.String({ default: '' }),
@@ -61,6 +65,11 @@ export const SearchConfigSchema = Type.Object({
 export type SearchConfig = Static<typeof SearchConfigSchema>;
 
 export const USER_AUDIENCE = 'scalegram';
+
+export function searchCollection(config: Pick<SearchConfig, 'SEARCH_COLLECTION' | 'QDRANT_URL' | 'NAMESPACE'>): string {
+  if (config.SEARCH_COLLECTION !== undefined) return config.SEARCH_COLLECTION;
+  return config.QDRANT_URL === undefined ? 'posts' : namespacedBucket(config.NAMESPACE, 'posts');
+}
 
 export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchConfig {
   const config = loadConfig(SearchConfigSchema, env);

@@ -2,9 +2,13 @@
 // (src/service.ts assembles it; kit's runService serves it and stops it on SIGTERM, see
 // docs/service-runtime.md).
 import { runService } from '@scalegram/kit/run-service';
+import { startOrExit } from '@scalegram/kit/start-or-exit';
 import { loadSearchConfig } from './config.ts';
 import { startSearchService } from './service.ts';
 
-const config = loadSearchConfig();
-const app = await startSearchService(config);
+// A configuration problem (or another system's stream on our subjects) exits 78 with one clear line.
+const { config, app } = await startOrExit('search', async () => {
+  const config = loadSearchConfig();
+  return { config, app: await startSearchService(config) };
+});
 await runService({ app, port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });

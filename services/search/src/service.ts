@@ -9,7 +9,7 @@ import type { App } from '@scalegram/kit/app';
 import { openBus } from '@scalegram/queue/open-bus';
 import type { Consumer, MessageBus } from '@scalegram/queue/port';
 import { buildSearchApp } from './app.ts';
-import { type SearchConfig, USER_AUDIENCE } from './config.ts';
+import { type SearchConfig, searchCollection, USER_AUDIENCE } from './config.ts';
 import { startPostIndexConsumer } from './events/post-index-consumer.ts';
 import type { SearchContext } from './search-context.ts';
 import { indexNames } from './store/index-names.ts';
@@ -30,7 +30,7 @@ export async function startSearchService(config: SearchConfig, shared: SharedInf
   const context: SearchContext = {
     index,
     embedder,
-    names: indexNames(config.SEARCH_COLLECTION),
+    names: indexNames(searchCollection(config)),
     minScore: config.SEARCH_MIN_SCORE,
   };
   const embeddedBus = config.DATA_DIR === undefined ? undefined : join(config.DATA_DIR, 'search-bus');
@@ -43,6 +43,7 @@ export async function startSearchService(config: SearchConfig, shared: SharedInf
       (await openBus({
         url: config.NATS_URL,
         streamReplicas: config.NATS_STREAM_REPLICAS,
+        namespace: config.NAMESPACE,
         name: 'search',
         dataDir: embeddedBus,
       }));

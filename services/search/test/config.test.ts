@@ -1,7 +1,7 @@
 // Configuration: defaults, the embedded default, and the checks across variables.
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@scalegram/kit/config';
-import { loadReindexConfig, loadSearchConfig } from '../src/config.ts';
+import { loadReindexConfig, loadSearchConfig, searchCollection } from '../src/config.ts';
 import { searchFilter } from '../src/domain/search-filter.ts';
 
 const JWKS_URL = 'http://auth:3001/.well-known/jwks.json';
@@ -16,12 +16,16 @@ describe('search configuration', () => {
       EMBEDDER: 'hashing',
       EMBEDDER_DIMENSION: 384,
       SEARCH_MIN_SCORE: 0.1,
-      SEARCH_COLLECTION: 'posts',
       POSTS_STREAM_NAME: 'POSTS',
       POSTS_SUBJECT_PREFIX: '',
       SEARCH_DURABLE: 'search-index',
       SERVICE_CLIENT_ID: 'search',
     });
+    // The embedded index is private to its data directory; a Qdrant server may be shared by namespaces.
+    expect(searchCollection(config)).toBe('posts');
+    expect(searchCollection(loadSearchConfig({ JWKS_URL, QDRANT_URL: 'http://q:6333', NAMESPACE: 'b' }))).toBe(
+      'b-posts',
+    );
   });
 
   it('refuses EMBEDDER=http without EMBEDDER_URL, an unknown embedder and a bad collection name', () => {

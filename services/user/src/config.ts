@@ -1,4 +1,5 @@
 // The user service's configuration, read once at boot from the environment.
+import { namespacedKeyPrefix } from '@scalegram/contracts/namespace';
 import { BaseConfig, loadConfig, NatsStreamReplicas } from '@scalegram/kit/config';
 import Type, { type Static } from 'typebox';
 
@@ -16,14 +17,18 @@ export const UserConfigSchema = Type.Object({
   AUTH_ISSUER: Type.String({ minLength: 1, default: 'scalegram-auth' }),
   /** Cache entries live at most this long, which bounds how stale a profile can ever be (ADR 0018). */
   PROFILE_CACHE_TTL_MS: Type.Integer({ minimum: 1, default: 60_000 }),
-  /** Namespace of this service's keys in a shared Redis. */
-  KV_KEY_PREFIX: Type.String({ minLength: 1, default: 'user:' }),
+  /** Prefix of this service's keys in a shared Redis; default `<NAMESPACE>:user:`. */
+  KV_KEY_PREFIX: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export type UserConfig = Static<typeof UserConfigSchema>;
 
 export const USER_AUDIENCE = 'scalegram';
 export const SERVICE_AUDIENCE = 'scalegram-internal';
+
+export function userKeyPrefix(config: Pick<UserConfig, 'KV_KEY_PREFIX' | 'NAMESPACE'>): string {
+  return config.KV_KEY_PREFIX ?? namespacedKeyPrefix(config.NAMESPACE, 'user');
+}
 
 export function loadUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig {
   return loadConfig(UserConfigSchema, env);

@@ -2,9 +2,13 @@
 // (src/service.ts assembles it; kit's runService serves it and stops it on SIGTERM, see
 // docs/service-runtime.md).
 import { runService } from '@scalegram/kit/run-service';
+import { startOrExit } from '@scalegram/kit/start-or-exit';
 import { loadUserConfig } from './config.ts';
 import { startUserService } from './service.ts';
 
-const config = loadUserConfig();
-const app = await startUserService(config);
+// A configuration problem (or another system's stream on our subjects) exits 78 with one clear line.
+const { config, app } = await startOrExit('user', async () => {
+  const config = loadUserConfig();
+  return { config, app: await startUserService(config) };
+});
 await runService({ app, port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });

@@ -11,7 +11,7 @@ import type { MessageBus } from '@scalegram/queue/port';
 import { openDatabase } from '@scalegram/relational/open-database';
 import type { PgliteEngine } from '@scalegram/relational/pglite-engine';
 import { buildUserApp } from './app.ts';
-import { SERVICE_AUDIENCE, USER_AUDIENCE, type UserConfig } from './config.ts';
+import { SERVICE_AUDIENCE, USER_AUDIENCE, type UserConfig, userKeyPrefix } from './config.ts';
 import { startPostCountConsumer } from './events/post-count-consumer.ts';
 import { startUserEventRelay } from './events/user-event-relay.ts';
 import { migrateUserDatabase } from './store/migrate-user-database.ts';
@@ -32,12 +32,13 @@ export async function startUserService(config: UserConfig, shared: SharedInfrast
     dataDir: embeddedDir('user-db'),
     engine: shared.pglite && { engine: shared.pglite, schema: 'user' },
   });
-  const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: config.KV_KEY_PREFIX });
+  const kv = await openKeyValueStore({ url: config.REDIS_URL, keyPrefix: userKeyPrefix(config) });
   const bus =
     shared.bus ??
     (await openBus({
       url: config.NATS_URL,
       streamReplicas: config.NATS_STREAM_REPLICAS,
+      namespace: config.NAMESPACE,
       name: 'user',
       dataDir: embeddedDir('user-bus'),
     }));

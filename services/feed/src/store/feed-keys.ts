@@ -1,4 +1,4 @@
-// Every Redis key the feed owns (under KV_KEY_PREFIX, `feed:` by default). See ADR 0034 to 0037.
+// Every Redis key the feed owns (under KV_KEY_PREFIX, `<NAMESPACE>:feed:` by default). See ADR 0034 to 0037.
 
 const LOCK_PREFIX = 'lk:';
 

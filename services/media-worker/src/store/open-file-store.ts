@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createLocalStore } from '@scalegram/file-store/local-store';
 import type { FileStore } from '@scalegram/file-store/port';
 import { createS3Store } from '@scalegram/file-store/s3-store';
-import type { MediaWorkerConfig } from '../config.ts';
+import { type MediaWorkerConfig, mediaBucket } from '../config.ts';
 
 export function openWorkerFileStore(config: MediaWorkerConfig): { store: FileStore; note: string } {
   if (config.S3_ENDPOINT !== undefined) {
@@ -17,9 +17,9 @@ export function openWorkerFileStore(config: MediaWorkerConfig): { store: FileSto
       region: config.S3_REGION,
       accessKey: config.S3_ACCESS_KEY ?? '',
       secretKey: config.S3_SECRET_KEY ?? '',
-      bucket: config.S3_BUCKET,
+      bucket: mediaBucket(config),
     });
-    return { store, note: `S3 bucket ${config.S3_BUCKET} at ${endpoint.origin}` };
+    return { store, note: `S3 bucket ${mediaBucket(config)} at ${endpoint.origin}` };
   }
   // loadMediaWorkerConfig guarantees one of the two.
   const directory = config.FILES_DIRECTORY ?? join(config.DATA_DIR ?? '', 'media-files');

@@ -7,6 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createEvent, type Event } from '@scalegram/contracts/events';
 import { MEDIA_EVENT_SOURCE, MediaEventType, type MediaProcessRequestedData } from '@scalegram/contracts/media-events';
+import { namespacedStream } from '@scalegram/contracts/namespace';
 import type { FileStore } from '@scalegram/file-store/port';
 import type { App } from '@scalegram/kit/app';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
@@ -46,8 +47,14 @@ export async function startWorker(
   streams: MediaStreams,
   settings: WorkerSettings = {},
   natsUrl = NATS_URL,
+  /** The namespace of the media service this worker serves, when that one runs as its own process. */
+  namespace?: string,
 ) {
-  const bus = await createNatsBus({ servers: [natsUrl], name: 'media-worker-test' });
+  const bus = await createNatsBus({
+    servers: [natsUrl],
+    name: 'media-worker-test',
+    ...(namespace === undefined ? {} : { namespace }),
+  });
   const app = buildMediaWorkerApp({ bus, jobsStream: streams.jobsStream, logLevel: 'silent' });
   const outcomes: (JobOutcome & { at: number })[] = [];
   const consumer = await startMediaWorker({
@@ -79,8 +86,12 @@ export async function startWorker(
 }
 
 /** Plays the media service: provisions MEDIA, publishes jobs, and reads the worker's results. */
-export async function startMediaSide(streams: MediaStreams) {
-  const bus = await createNatsBus({ servers: [NATS_URL], name: 'media-side-test' });
+export async function startMediaSide(streams: MediaStreams, namespace?: string) {
+  const bus = await createNatsBus({
+    servers: [NATS_URL],
+    name: 'media-side-test',
+    ...(namespace === undefined ? {} : { namespace }),
+  });
   await bus.ensureStream(eventsStreamOptions(streams));
   const results = new Map<string, Event<Record<string, unknown>>[]>();
   const consumer = await bus.consume<Record<string, unknown>>(
@@ -120,14 +131,19 @@ export async function startMediaSide(streams: MediaStreams) {
   };
 }
 
-/** Deletes the run's streams and purges its dead letters from the shared DLQ stream. */
-export async function deleteStreams(streams: MediaStreams): Promise<void> {
+/**
+ * Deletes the run's streams and purges its dead letters from the shared DLQ stream; in a namespace of
+ * its own (a worker process), the namespace's DLQ stream goes too.
+ */
+export async function deleteStreams(streams: MediaStreams, namespace?: string): Promise<void> {
   const connection = await connect({ servers: NATS_URL });
   try {
     const manager = await jetstreamManager(connection);
+    const wire = (name: string) => (namespace === undefined ? name : namespacedStream(namespace, name));
     for (const name of [streams.jobsStream, streams.eventsStream]) {
-      await manager.streams.delete(name).catch(() => false);
+      await manager.streams.delete(wire(name)).catch(() => false);
     }
+    if (namespace !== undefined) await manager.streams.delete(wire('DLQ')).catch(() => false);
     await manager.streams.purge('DLQ', { filter: `dlq.${streams.jobsStream}.>` }).catch(() => undefined);
   } finally {
     await connection.close();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createLocalStore, type LocalFileStore } from '@scalegram/file-store/local-store';
 import type { FileStore } from '@scalegram/file-store/port';
 import { createS3Store } from '@scalegram/file-store/s3-store';
-import type { MediaConfig } from '../config.ts';
+import { type MediaConfig, mediaBucket } from '../config.ts';
 
 export type OpenedFileStore = { kind: 's3'; store: FileStore } | { kind: 'local'; store: LocalFileStore };
 
@@ -49,13 +49,13 @@ export async function openFileStore(config: MediaConfig): Promise<OpenedFileStor
       region: config.S3_REGION,
       accessKey: config.S3_ACCESS_KEY ?? '',
       secretKey: config.S3_SECRET_KEY ?? '',
-      bucket: config.S3_BUCKET,
+      bucket: mediaBucket(config),
       ...(config.S3_PUBLIC_URL === undefined ? {} : { publicBaseUrl: config.S3_PUBLIC_URL }),
     });
     return {
       kind: 's3',
       store,
-      note: `S3 bucket ${config.S3_BUCKET} at ${endpoint.origin}`,
+      note: `S3 bucket ${mediaBucket(config)} at ${endpoint.origin}`,
       close: () => store.close(),
     };
   }

@@ -3,7 +3,7 @@
 import { POSTS_READ_SCOPE } from '@scalegram/contracts/service-tokens';
 import { createServiceClient } from '@scalegram/kit/service-client';
 import { createServiceTokenSource } from '@scalegram/kit/service-token-source';
-import type { ReindexConfig } from '../config.ts';
+import { type ReindexConfig, searchCollection } from '../config.ts';
 import type { SearchContext } from '../search-context.ts';
 import { indexNames } from '../store/index-names.ts';
 import { openEmbedder, openVectorIndex } from '../store/open-adapters.ts';
@@ -32,7 +32,7 @@ export async function runReindex(
   const context: SearchContext = {
     index,
     embedder,
-    names: indexNames(config.SEARCH_COLLECTION),
+    names: indexNames(searchCollection(config)),
     minScore: config.SEARCH_MIN_SCORE,
   };
   try {

@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Event } from '@scalegram/contracts/events';
+import { namespacedStream } from '@scalegram/contracts/namespace';
 import type { SearchResults } from '@scalegram/contracts/search';
 import type { App } from '@scalegram/kit/app';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import { createQdrantIndex } from '@scalegram/vector/qdrant-index';
-import { loadSearchConfig, type SearchConfig } from '../../src/config.ts';
+import { loadSearchConfig, type SearchConfig, searchCollection } from '../../src/config.ts';
 import { startSearchService } from '../../src/service.ts';
 import { indexNames } from '../../src/store/index-names.ts';
 import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './token-issuer.ts';
@@ -39,6 +40,7 @@ export async function startSearchHarness(
     JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: TEST_ISSUER,
     NATS_URL,
+    NAMESPACE: `t${run}`,
     POSTS_STREAM_NAME: `POSTS_SEARCH_${run.toUpperCase()}`,
     POSTS_SUBJECT_PREFIX: `t${run}.`,
     SEARCH_COLLECTION: `search_${run}`,
@@ -47,7 +49,11 @@ export async function startSearchHarness(
     ...options.env,
   });
   const app = await startSearchService(config);
-  const publisher: MessageBus = await createNatsBus({ servers: NATS_URL, name: `search-test-${run}` });
+  const publisher: MessageBus = await createNatsBus({
+    servers: NATS_URL,
+    name: `search-test-${run}`,
+    namespace: config.NAMESPACE,
+  });
   const token = await issuer.userToken('1001');
   return {
     app,
@@ -63,10 +69,13 @@ export async function startSearchHarness(
       await app.close();
       await publisher.close();
       const nc = await connect({ servers: NATS_URL });
-      await (await jetstreamManager(nc)).streams.delete(config.POSTS_STREAM_NAME).catch(() => false);
+      const jsm = await jetstreamManager(nc);
+      for (const name of [config.POSTS_STREAM_NAME, 'DLQ']) {
+        await jsm.streams.delete(namespacedStream(config.NAMESPACE, name)).catch(() => false);
+      }
       await nc.close();
       await issuer.close();
-      if (options.qdrantUrl !== undefined) await dropQdrantIndex(options.qdrantUrl, config.SEARCH_COLLECTION);
+      if (options.qdrantUrl !== undefined) await dropQdrantIndex(options.qdrantUrl, searchCollection(config));
     },
   };
 }
