@@ -7,7 +7,7 @@ import { DEFAULT_PORTS, DEPLOYABLES, type Deployable, type Settings } from './sy
 
 export interface StartOptions {
   mode: 'embedded' | 'local';
-  /** Every name the system creates on shared servers is under it (ADR 0039). */
+  /** Every name the system creates on shared servers is under it (ADR 0040). */
   namespace: string;
   dataDir: string;
   fresh: boolean;

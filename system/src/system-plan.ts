@@ -48,7 +48,7 @@ export interface LocalInfrastructure {
 export type Settings = Partial<Record<Deployable, Record<string, string>>>;
 
 export interface SystemPlan {
-  /** Every name the services create on shared servers is under it (NAMESPACE, ADR 0039). */
+  /** Every name the services create on shared servers is under it (NAMESPACE, ADR 0040). */
   namespace: string;
   /** Where embedded stores, the key ring and the local file store live. */
   dataDir: string;

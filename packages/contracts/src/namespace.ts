@@ -1,6 +1,6 @@
 // Several Scalegram systems can share one PostgreSQL, Redis, NATS, S3 and Qdrant: every name a deployable
 // creates on a shared server is put under its namespace (the NAMESPACE setting, default `scalegram`), by
-// the rules below and nowhere else, so that two namespaces can never collide (docs/adr/0039).
+// the rules below and nowhere else, so that two namespaces can never collide (docs/adr/0040).
 
 export const DEFAULT_NAMESPACE = 'scalegram';
 

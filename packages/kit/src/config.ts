@@ -29,7 +29,7 @@ export const BaseConfig = {
   // Must stay below the pod's terminationGracePeriodSeconds, or Kubernetes SIGKILLs us first.
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 25_000 }),
   // Every name this deployable creates on a shared server (databases, streams, subjects, key prefixes,
-  // buckets) is under it, so several systems can share one PostgreSQL, Redis and NATS (ADR 0039).
+  // buckets) is under it, so several systems can share one PostgreSQL, Redis and NATS (ADR 0040).
   NAMESPACE: Type.String({ pattern: NAMESPACE_PATTERN, default: DEFAULT_NAMESPACE }),
 } satisfies TProperties;
 

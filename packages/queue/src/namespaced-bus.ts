@@ -1,7 +1,7 @@
 // A namespace for a bus on a shared broker: every stream name and subject a service uses goes to the
 // server under its namespace (`POSTS` → `scalegram_POSTS`, `post.created` → `scalegram.post.created`) and
 // comes back without it, so services keep their plain names and two systems on one NATS never meet.
-// Consumers are scoped by their stream, so their names need no prefix (docs/adr/0039).
+// Consumers are scoped by their stream, so their names need no prefix (docs/adr/0040).
 import { assertNamespace, namespacedStream, namespacedSubject } from '@scalegram/contracts/namespace';
 import type { ConsumeOptions, Handler, MessageBus, TransientHandler } from './port.ts';
 

@@ -50,7 +50,7 @@ export interface NatsBusOptions {
    */
   streamReplicas?: number;
   /**
-   * Puts every stream, subject and dead letter under this namespace on the server (NAMESPACE, ADR 0039),
+   * Puts every stream, subject and dead letter under this namespace on the server (NAMESPACE, ADR 0040),
    * so several systems share one NATS. Absent: the names are used as given.
    */
   namespace?: string;

@@ -16,7 +16,7 @@ export interface OpenBusOptions {
   /** NATS only: replicas of the streams it provisions (NATS_STREAM_REPLICAS; the in-process bus has one copy). */
   streamReplicas?: number | undefined;
   /**
-   * NATS only: the namespace of every stream and subject on the server (NAMESPACE, ADR 0039). The
+   * NATS only: the namespace of every stream and subject on the server (NAMESPACE, ADR 0040). The
    * in-process bus is private to its process and needs none.
    */
   namespace?: string | undefined;

@@ -1,4 +1,4 @@
-// A namespace on a shared NATS server (ADR 0039): the whole bus contract holds through it, two namespaces
+// A namespace on a shared NATS server (ADR 0040): the whole bus contract holds through it, two namespaces
 // with the same stream names and subjects never see each other's events, and a stream of someone else on
 // the namespace's subjects is one clear error naming that stream and the setting that avoids it.
 import { randomUUID } from 'node:crypto';

@@ -32,7 +32,7 @@ const env = {
   LOG_LEVEL: 'silent',
   REDIS_URL,
   NATS_URL,
-  // The workers' own namespace on the shared NATS server (ADR 0039); the test's bus joins it.
+  // The workers' own namespace on the shared NATS server (ADR 0040); the test's bus joins it.
   NAMESPACE: `t${run}`,
   KV_KEY_PREFIX: prefix,
   POSTS_STREAM_NAME: `FEEDTEST_${run}_POSTS`,

@@ -11,7 +11,7 @@ import { startLocalStore, type TestStore } from './support/stores.ts';
 import { deleteStreams, NATS_URL, newJob, startMediaSide, uniqueStreams } from './support/worker-harness.ts';
 
 const streams = uniqueStreams();
-// The worker process's own namespace on the shared NATS server (ADR 0039).
+// The worker process's own namespace on the shared NATS server (ADR 0040).
 const namespace = `t${streams.subjectPrefix.slice(1, -1)}`;
 let local: TestStore & { directory: string };
 let media: Awaited<ReturnType<typeof startMediaSide>>;

@@ -22,7 +22,7 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const run = randomBytes(5).toString('hex');
 const databaseName = `sg_notification_test_${run}`;
 const streams = { users: `USERS_NS_${run.toUpperCase()}`, posts: `POSTS_NS_${run.toUpperCase()}`, prefix: `ns${run}.` };
-// The service's own namespace on the shared NATS server (ADR 0039); the publisher joins it.
+// The service's own namespace on the shared NATS server (ADR 0040); the publisher joins it.
 const namespace = `t${run}`;
 
 let tokens: TokenIssuer;
