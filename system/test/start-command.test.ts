@@ -15,7 +15,14 @@ const START = fileURLToPath(new URL('../src/start.ts', import.meta.url));
 function run(args: string[]): ChildProcess & { output: () => string; exited: Promise<number | null> } {
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=512', '--conditions=@scalegram/source', START, ...args],
+    [
+      '--max-old-space-size=512',
+      '--no-wasm-tier-up',
+      '--no-wasm-dynamic-tiering',
+      '--conditions=@scalegram/source',
+      START,
+      ...args,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
