@@ -59,8 +59,12 @@ export interface PresignPutOptions {
 export interface PresignedPut {
   url: string;
   method: 'PUT';
-  /** Headers the client MUST send unchanged: they are part of the signature. */
-  headers: { 'content-type': string; 'content-length': string };
+  /**
+   * Headers the client MUST send unchanged: they are part of the signature. `If-None-Match: *` makes
+   * the URL single-use: it creates the object, and while an object exists at the key every further PUT
+   * is refused with 412 (S3 conditional writes; the local store enforces the same).
+   */
+  headers: { 'content-type': string; 'content-length': string; 'if-none-match': '*' };
   expiresAt: Date;
 }
 

@@ -171,7 +171,12 @@ export function createS3Store(config: S3StoreConfig): FileStore {
       assertValidContentType(options.contentType);
       assertValidLength(options.contentLength);
       assertValidExpiry(options.expiresInSeconds);
-      const headers = { 'content-type': options.contentType, 'content-length': String(options.contentLength) };
+      const headers = {
+        'content-type': options.contentType,
+        'content-length': String(options.contentLength),
+        // Signed, so the client cannot leave it out: S3 and MinIO then create the object once (412 after).
+        'if-none-match': '*' as const,
+      };
       return { method: 'PUT' as const, headers, ...presign('PUT', key, options.expiresInSeconds, { headers }) };
     },
 

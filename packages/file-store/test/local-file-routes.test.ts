@@ -51,9 +51,10 @@ function abortedUpload(
 
 describe('localFileRoutes', () => {
   let local: LocalServerStore;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
-    local = await startLocalServerStore(1024 * 1024);
+    local = await startLocalServerStore(1024 * 1024, { write: (line) => logLines.push(line) });
     await local.store.ensureBucket();
   });
 
@@ -76,6 +77,49 @@ describe('localFileRoutes', () => {
     await eventually(async () => (await tmpFiles()).length === 0);
     await expect(local.store.head('broken/half.bin')).rejects.toBeInstanceOf(NotFoundError);
     expect((await filesUnder(join(local.directory, 'objects'))).filter((f) => f.startsWith('broken'))).toEqual([]);
+    // A client that goes away is not a server error: nothing is logged at error level.
+    const entries = logLines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(entries.filter((entry) => entry.level >= 50)).toEqual([]);
+    expect(entries.some((entry) => entry.msg === 'upload aborted by the client')).toBe(true);
+  });
+
+  it('serves files with nosniff and a cache lifetime that ends with the URL', async () => {
+    await local.store.put('served/x.png', Buffer.from('not really a png'), { contentType: 'image/png' });
+    const { url } = await local.store.presignGet('served/x.png', { expiresInSeconds: 120 });
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    const [, maxAge] = /^private, max-age=(\d+)$/.exec(response.headers.get('cache-control') ?? '') ?? [];
+    expect(Number(maxAge)).toBeGreaterThan(100);
+    expect(Number(maxAge)).toBeLessThanOrEqual(120);
+    const refused = await fetch(`${local.baseUrl}/served/x.png`);
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    await refused.arrayBuffer();
+  });
+
+  it('lets a presigned upload URL create its object once: a second PUT is refused while the object exists', async () => {
+    const upload = await local.store.presignPut('once/x.png', {
+      contentType: 'image/png',
+      contentLength: 3,
+      expiresInSeconds: 60,
+    });
+    expect(upload.headers['if-none-match']).toBe('*');
+    const first = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: 'abc' });
+    expect(first.status).toBe(200);
+    const second = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: 'xyz' });
+    expect(second.status).toBe(412);
+    expect(await second.json()).toMatchObject({ code: 'upload-url-used' });
+    const stored = await local.store.get('once/x.png');
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored.body) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('abc');
+    // Deleted (say, because its bytes did not match the declaration), the key may be uploaded again.
+    await local.store.delete('once/x.png');
+    const retry = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: 'xyz' });
+    expect(retry.status).toBe(200);
   });
 
   it('requires a Content-Length (411) instead of accepting an unbounded chunked body', async () => {

@@ -5,5 +5,9 @@ import { startLocalServerStore } from './support/local-server.ts';
 
 describeFileStoreContract('local directory store', async () => {
   const { store, close } = await startLocalServerStore();
-  return { store, close, deviations: { ignoresSignatures: false, listsInFileNameOrder: false } };
+  return {
+    store,
+    close,
+    deviations: { ignoresSignatures: false, listsInFileNameOrder: false, ignoresConditionalPut: false },
+  };
 });

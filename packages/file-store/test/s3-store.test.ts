@@ -42,7 +42,7 @@ describe('S3 adapter', () => {
     await store.close();
   });
 
-  it('signs content-type, content-length and host into presigned uploads, for the public origin', async () => {
+  it('signs content-type, content-length, if-none-match and host into presigned uploads, for the public origin', async () => {
     const store = createS3Store({
       endpoint: s3.endpoint,
       region: 'eu-west-1',
@@ -59,7 +59,7 @@ describe('S3 adapter', () => {
     const url = new URL(upload.url);
     expect(url.origin).toBe('https://media.example.com');
     expect(url.pathname).toBe('/media/originals/1.jpg');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^S3RVER\/\d{8}\/eu-west-1\/s3\/aws4_request$/);
     const download = new URL((await store.presignGet('originals/1.jpg', { expiresInSeconds: 60 })).url);

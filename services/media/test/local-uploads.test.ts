@@ -82,4 +82,24 @@ describe('local store uploads', () => {
     const download = await fetch(url);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
+
+  it('refuses a second PUT to the upload URL once the upload is complete (412), keeping the checked bytes', async () => {
+    const user = await h.user();
+    const bytes = await jpeg();
+    const created = await createUpload(h, user.headers, { contentType: 'image/jpeg', size: bytes.length });
+    expect((await putBytes(created.body, bytes)).status).toBe(200);
+    const completed = await fetch(`${h.baseUrl}/api/v1/media/${created.body.id}/complete`, {
+      method: 'POST',
+      headers: user.headers,
+    });
+    expect(completed.status).toBe(202);
+    const other = Buffer.concat([bytes.subarray(0, bytes.length - 4), Buffer.from('evil')]);
+    const again = await putBytes(created.body, other);
+    expect(again.status).toBe(412);
+    expect(await again.json()).toMatchObject({ code: 'upload-url-used' });
+    const stored = await h.store.get(`originals/${user.id}/${created.body.id}`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored.body) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+  });
 });

@@ -1,6 +1,8 @@
 // Serves the local store's presigned URLs: `PUT <prefix>/<key>` uploads and `GET <prefix>/<key>`
 // downloads (with single `Range` support), each valid only with an unexpired signature from the
-// store (./url-signature.ts).
+// store (./url-signature.ts). An upload URL creates its object once, like S3's `If-None-Match: *`: while
+// an object exists at the key, a PUT is refused with 412. Every answer carries `nosniff`; a download
+// may be cached privately until its URL expires, an error never.
 //
 //   await app.register(localFileRoutes, { store, prefix: '/files' });
 //
@@ -15,6 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { assertValidKey } from '../object-key.ts';
 import { parseByteRange } from './byte-range.ts';
+import { ObjectExistsError } from './local-objects.ts';
 import type { LocalFileStore } from './local-store.ts';
 
 export interface LocalFileRoutesOptions {
@@ -34,6 +37,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   411: 'Length Required',
+  412: 'Precondition Failed',
   416: 'Range Not Satisfiable',
   500: 'Internal Server Error',
 };
@@ -41,6 +45,7 @@ const TITLES: Record<number, string> = {
 function problem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string) {
   return reply
     .code(status)
+    .header('cache-control', 'no-store')
     .type(PROBLEM_CONTENT_TYPE)
     .send({ type: problemType(code), title: TITLES[status] ?? 'Error', status, code, detail, instance: request.url });
 }
@@ -55,7 +60,19 @@ function keyOf(request: FastifyRequest): string | undefined {
   }
 }
 
+const UPLOAD_URL_USED = 'this upload URL has been used: an object exists at its key';
+
+/** The client went away mid-upload: nobody reads an answer, and it is not the server's failure. */
+function aborted(request: FastifyRequest): boolean {
+  return request.raw.destroyed || request.raw.readableAborted;
+}
+
 async function routes(app: FastifyInstance, { store }: LocalFileRoutesOptions) {
+  // Stored bytes are served as their declared type, never as whatever a browser would guess.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
   // Leave the body unread: the PUT handler streams it to disk itself, with a hard byte limit.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -84,15 +101,27 @@ async function routes(app: FastifyInstance, { store }: LocalFileRoutesOptions) {
     }
     const length = Number(contentLength);
     if (length > store.maxUploadBytes) return problem(reply, request, 400, 'too-large', 'upload is too large');
+    // Checked before reading the body, and again at the commit (ifAbsent) for two concurrent uploads.
+    const exists = await store.objects.head(key).then(
+      () => true,
+      (error: unknown) => (error instanceof NotFoundError ? false : Promise.reject(error)),
+    );
+    if (exists) return problem(reply, request, 412, 'upload-url-used', UPLOAD_URL_USED);
     try {
       // The signed length is also the hard limit: the write aborts past it and keeps nothing.
       const info = await store.objects.write(key, request.raw, {
         contentType,
         expectedLength: length,
         maxBytes: store.maxUploadBytes,
+        ifAbsent: true,
       });
       return reply.code(200).header('etag', `"${info.etag}"`).send();
     } catch (error) {
+      if (error instanceof ObjectExistsError) return problem(reply, request, 412, 'upload-url-used', UPLOAD_URL_USED);
+      if (aborted(request)) {
+        request.log.info({ key }, 'upload aborted by the client');
+        return problem(reply, request, 400, 'upload-aborted', 'the upload ended before its declared length');
+      }
       if (error instanceof InvalidInputError) return problem(reply, request, 400, error.code, error.message);
       throw error;
     }
@@ -122,13 +151,22 @@ async function routes(app: FastifyInstance, { store }: LocalFileRoutesOptions) {
         return problem(reply, request, 416, 'range-not-satisfiable', 'the range starts past the end of the object');
       }
       if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.contentLength}`);
-      return reply
-        .header('content-type', responseContentType || info.contentType)
-        .header('content-length', range ? range.end - range.start + 1 : info.contentLength)
-        .header('accept-ranges', 'bytes')
-        .header('etag', `"${info.etag}"`)
-        .header('last-modified', info.lastModified.toUTCString())
-        .send(file.createReadStream(range));
+      return (
+        reply
+          .header('content-type', responseContentType || info.contentType)
+          .header('content-length', range ? range.end - range.start + 1 : info.contentLength)
+          .header('accept-ranges', 'bytes')
+          .header('etag', `"${info.etag}"`)
+          .header('last-modified', info.lastModified.toUTCString())
+          // Private (the URL is a credential), and no longer than the URL itself is valid.
+          .header(
+            'cache-control',
+            `private, max-age=${Math.max(0, Math.floor(Number(query.expires) - Date.now() / 1000))}`,
+          )
+          // A stored file is never a page: nothing in it may run or load anything if opened directly.
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .send(file.createReadStream(range))
+      );
     } catch (error) {
       if (error instanceof NotFoundError) return problem(reply, request, 404, 'object-not-found', 'no such object');
       throw error;

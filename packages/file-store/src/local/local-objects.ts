@@ -30,6 +30,13 @@ export interface WriteOptions {
   expectedLength?: number;
   /** Hard limit: the write aborts as soon as the body grows past it. */
   maxBytes?: number;
+  /** Create only: refused with ObjectExistsError (nothing stored) if the key holds an object at commit. */
+  ifAbsent?: boolean;
+}
+
+/** A create-only write found an object at its key. */
+export class ObjectExistsError extends Error {
+  override name = 'ObjectExistsError';
 }
 
 export class LocalObjects {
@@ -82,8 +89,9 @@ export class LocalObjects {
       let previous: MetaRecord | undefined;
       try {
         await mkdir(dirname(metaPath), { recursive: true });
-        await rename(tmp, blobPath);
         previous = await this.#readRecord(key);
+        if (previous && options.ifAbsent) throw new ObjectExistsError(`an object exists at ${key}`);
+        await rename(tmp, blobPath);
         await writeFile(tmpMeta, JSON.stringify(record), { flag: 'wx' });
         await rename(tmpMeta, metaPath); // the commit point
       } catch (error) {

@@ -134,7 +134,12 @@ export function createLocalStore(config: LocalStoreConfig): LocalFileStore {
         contentType: options.contentType,
         contentLength,
       };
-      const headers = { 'content-type': options.contentType, 'content-length': contentLength };
+      // The routes refuse a PUT while the object exists whatever the client sends; the header says so.
+      const headers = {
+        'content-type': options.contentType,
+        'content-length': contentLength,
+        'if-none-match': '*' as const,
+      };
       return { method: 'PUT' as const, headers, ...signedUrl(request, {}) };
     },
 

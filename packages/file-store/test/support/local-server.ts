@@ -18,7 +18,11 @@ export interface LocalServerStore {
   close(): Promise<void>;
 }
 
-export async function startLocalServerStore(maxUploadBytes = 64 * 1024 * 1024): Promise<LocalServerStore> {
+export async function startLocalServerStore(
+  maxUploadBytes = 64 * 1024 * 1024,
+  /** Where the app's log lines go (JSON, one per line); none by default. */
+  logStream?: { write(line: string): void },
+): Promise<LocalServerStore> {
   const directory = await mkdtemp(join(tmpdir(), 'file-store-local-'));
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -30,6 +34,7 @@ export async function startLocalServerStore(maxUploadBytes = 64 * 1024 * 1024): 
     maxUploadBytes,
   });
   const app = Fastify({
+    ...(logStream ? { logger: { level: 'info', stream: logStream } } : {}),
     serverFactory: (handler) => {
       server.on('request', handler);
       return server;
