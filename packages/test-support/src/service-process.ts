@@ -23,8 +23,10 @@ export interface ServiceProcess {
   url: string;
   port: number;
   ready: Promise<void>;
-  /** Everything the process wrote, for the failure message of a test. */
+  /** Everything the process wrote (stdout and stderr), for the failure message of a test. */
   output(): string;
+  /** What it wrote to stderr only (the logs go to stdout): empty for a healthy service. */
+  stderr(): string;
   /** SIGTERM, then the exit code (null when a signal ended it). */
   stop(): Promise<number | null>;
   /** SIGKILL, as in a crash. */
@@ -45,11 +47,14 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const collect = (chunk: Buffer) => {
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stderr += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
 
@@ -60,7 +65,11 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       const response = await fetch(`${url}/readyz`).catch(() => undefined);
       await response?.body?.cancel();
       if (response?.status === 200) return;
-      if (Date.now() > deadline) throw new Error(`${options.entry} did not become ready:\n${output}`);
+      if (Date.now() > deadline) {
+        // Nobody gets a handle on a process that never became ready: end it here.
+        child.kill('SIGKILL');
+        throw new Error(`${options.entry} did not become ready:\n${output}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -73,6 +82,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     port,
     ready,
     output: () => output,
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;

@@ -2,8 +2,9 @@
 // HTTP server, user access tokens and client-credentials service tokens signed exactly as auth signs
 // them, and (for the clients given) auth's grant `POST /internal/service-tokens`, so a service under test
 // gets its token over HTTP as it does in production. Services verify with their own verifier against
-// `jwksUrl` and TEST_ISSUER.
+// `jwksUrl` and TEST_ISSUER — `userVerifier` and `serviceVerifier` are the kit's, ready made.
 import { SERVICE_TOKEN_AUDIENCE } from '@scalegram/contracts/service-tokens';
+import { type AccessTokenVerifier, createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import Fastify from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
@@ -38,6 +39,9 @@ export interface TokenIssuer {
   serviceToken(scope: string, options?: ServiceTokenOptions): Promise<string>;
   /** A token signed by a key that is not in the JWKS (same kid). */
   foreignToken(userId: string): Promise<string>;
+  /** The kit's verifiers for the two audiences, against this issuer's JWKS. */
+  userVerifier: AccessTokenVerifier;
+  serviceVerifier: AccessTokenVerifier;
   /** Service tokens granted over HTTP so far. */
   grants(): number;
   close(): Promise<void>;
@@ -97,8 +101,9 @@ export async function startTokenIssuer(options: { clients?: ServiceClient[] } = 
   await server.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.server.address() as { port: number };
   const authUrl = `http://127.0.0.1:${port}`;
+  const jwksUrl = `${authUrl}/.well-known/jwks.json`;
   return {
-    jwksUrl: `${authUrl}/.well-known/jwks.json`,
+    jwksUrl,
     authUrl,
     userToken: (userId, token = {}) =>
       sign(
@@ -110,6 +115,8 @@ export async function startTokenIssuer(options: { clients?: ServiceClient[] } = 
       ),
     serviceToken,
     foreignToken: (userId) => sign(foreign, userId, USER_AUDIENCE, { username: 'x' }),
+    userVerifier: createAccessTokenVerifier({ jwks: jwksUrl, issuer: TEST_ISSUER, audience: USER_AUDIENCE }),
+    serviceVerifier: createAccessTokenVerifier({ jwks: jwksUrl, issuer: TEST_ISSUER, audience: SERVICE_AUDIENCE }),
     grants: () => grants,
     close: () => server.close(),
   };

@@ -42,6 +42,7 @@ describe('service process', () => {
   it('rejects `ready` with the output when the process exits first', async () => {
     const service = await startServiceProcess({ entry: 'crash.mjs', cwd: dir });
     await expect(service.ready).rejects.toThrow(/exited with 3:\s+boom/);
+    expect(service.stderr()).toBe('boom\n');
     expect(await service.stop()).toBe(3);
   });
 });

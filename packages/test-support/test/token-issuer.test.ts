@@ -60,3 +60,11 @@ describe('token issuer', () => {
     expect(tokens.grants()).toBe(1);
   });
 });
+
+describe('the kit verifiers it hands out', () => {
+  it('accept its tokens for their audience only', async () => {
+    expect(await tokens.userVerifier.verify(await tokens.userToken('7'))).toMatchObject({ userId: '7' });
+    await expect(tokens.userVerifier.verify(await tokens.serviceToken('posts:read'))).rejects.toThrow();
+    await expect(tokens.serviceVerifier.verify(await tokens.serviceToken('posts:read'))).resolves.toBeDefined();
+  });
+});

@@ -20,6 +20,11 @@ import { loadPostConfig } from '@scalegram/post-service/config';
 import { startPostService } from '@scalegram/post-service/service';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
 import { createPostgresDatabase } from '@scalegram/relational/postgres-database';
+import { startPrivateNats } from '@scalegram/test-support/private-nats';
+import { deleteKeys, uniquePrefix } from '@scalegram/test-support/redis-keys';
+import { createScratchDatabases } from '@scalegram/test-support/scratch-databases';
+import { SHARED_REDIS_URL as REDIS_URL } from '@scalegram/test-support/shared-servers';
+import { startTokenIssuer, TEST_ISSUER } from '@scalegram/test-support/token-issuer';
 import { loadUserConfig } from '@scalegram/user-service/config';
 import { startUserService } from '@scalegram/user-service/service';
 import { sql } from 'kysely';
@@ -28,10 +33,6 @@ import { encodeEntry, SENTINEL } from '../src/domain/timeline-entry.ts';
 import { keys } from '../src/store/feed-keys.ts';
 import { forEachFollowerPage } from '../src/store/projections.ts';
 import { startFeedWorker } from '../src/worker-service.ts';
-import { createTestDatabases } from '../test/support/test-databases.ts';
-import { deleteKeys, REDIS_URL, uniquePrefix } from '../test/support/test-redis.ts';
-import { startTokenIssuer, TEST_ISSUER } from '../test/support/token-issuer.ts';
-import { startPrivateNats } from './private-nats.ts';
 
 const SIZES = [100, 1_000, 10_000];
 const POSTS_PER_SIZE: Record<number, number> = { 100: 40, 1000: 30, 10000: 15 };
@@ -52,9 +53,9 @@ async function listen(app: App): Promise<string> {
 
 const tokens = await startTokenIssuer();
 const nats = await startPrivateNats();
-const databases = await createTestDatabases(2);
+const databases = await createScratchDatabases('sg_feed_bench', 2);
 const [userUrl, postUrl] = databases.urls as [string, string];
-const prefix = uniquePrefix();
+const prefix = uniquePrefix('feedtest');
 const kv = await openKeyValueStore({ url: REDIS_URL, keyPrefix: prefix });
 const auth = { JWKS_URL: tokens.jwksUrl, AUTH_ISSUER: TEST_ISSUER, LOG_LEVEL: 'warn', NATS_URL: nats.url };
 const started: App[] = [];
@@ -218,6 +219,6 @@ try {
   await deleteKeys(REDIS_URL, prefix);
   await kv.close();
   await databases.drop();
-  await nats.stop();
+  await nats.destroy();
   await tokens.close();
 }

@@ -10,13 +10,13 @@ import { createMemoryStore } from '@scalegram/kv/memory-store';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { createInProcessBus } from '@scalegram/queue/in-process-bus';
 import type { MessageBus } from '@scalegram/queue/port';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { loadFeedConfig } from '../src/config.ts';
 import { SENTINEL } from '../src/domain/timeline-entry.ts';
 import { startFeedService } from '../src/service.ts';
 import { keys } from '../src/store/feed-keys.ts';
 import { startFeedWorker } from '../src/worker-service.ts';
 import { eventually } from './support/feed-system.ts';
-import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './support/token-issuer.ts';
 
 let tokens: TokenIssuer;
 let kv: KeyValueStore;

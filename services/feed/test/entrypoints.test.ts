@@ -1,11 +1,10 @@
 // src/server.ts and src/worker.ts as real processes in embedded mode (no REDIS_URL, no NATS_URL): each
 // becomes ready, the API refuses an anonymous caller and publishes its OpenAPI document, the worker
 // serves its metrics, and both exit 0 on SIGTERM.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './support/token-issuer.ts';
+import { startServiceProcess } from '@scalegram/test-support/service-process';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 
 let tokens: TokenIssuer;
 
@@ -17,53 +16,26 @@ afterAll(async () => {
   await tokens.close();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function run(entry: string, check: (base: string) => Promise<void>): Promise<void> {
-  const port = await freePort();
-  const { NODE_OPTIONS: _jestOnly, REDIS_URL: _a, NATS_URL: _b, ...env } = process.env;
-  const child = spawn(process.execPath, ['--conditions=@scalegram/source', entry], {
+  const server = await startServiceProcess({
+    entry,
     cwd: fileURLToPath(new URL('..', import.meta.url)),
+    unset: ['REDIS_URL', 'NATS_URL'],
     env: {
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       JWKS_URL: tokens.jwksUrl,
       AUTH_ISSUER: TEST_ISSUER,
       USER_SERVICE_URL: 'http://127.0.0.1:9',
       POST_SERVICE_URL: 'http://127.0.0.1:9',
       LOG_LEVEL: 'error',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    readyTimeoutMs: 20_000,
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const ready = await fetch(`${base}/readyz`).catch(() => undefined);
-    if (ready?.status === 200) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${entry} did not become ready: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
   try {
-    await check(base);
+    await server.ready;
+    await check(server.url);
   } finally {
-    child.kill('SIGTERM');
+    expect(await server.stop()).toBe(0);
   }
-  expect(await exited).toBe(0);
 }
 
 describe('entry points (embedded mode)', () => {

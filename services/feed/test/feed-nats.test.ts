@@ -15,16 +15,17 @@ import { openKeyValueStore } from '@scalegram/kv/open-store';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
 import type { MessageBus } from '@scalegram/queue/port';
+import { deleteKeys, uniquePrefix } from '@scalegram/test-support/redis-keys';
+import { SHARED_REDIS_URL as REDIS_URL } from '@scalegram/test-support/shared-servers';
 import { loadFeedConfig } from '../src/config.ts';
 import { AFTER_SENTINEL, decodeEntry, SENTINEL } from '../src/domain/timeline-entry.ts';
 import { keys } from '../src/store/feed-keys.ts';
 import { startFeedWorker } from '../src/worker-service.ts';
 import { eventually } from './support/feed-system.ts';
-import { deleteKeys, REDIS_URL, uniquePrefix } from './support/test-redis.ts';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const run = randomBytes(4).toString('hex');
-const prefix = uniquePrefix();
+const prefix = uniquePrefix('feedtest');
 const env = {
   JWKS_URL: 'http://127.0.0.1:9/jwks.json',
   USER_SERVICE_URL: 'http://127.0.0.1:9',

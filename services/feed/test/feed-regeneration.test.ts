@@ -3,10 +3,10 @@
 // services, and it equals the one they saw before. Fan-out keeps working afterwards, because
 // regeneration re-registers each reader in the follower projection of everyone they follow.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type PrivateRedis, startPrivateRedis } from '@scalegram/test-support/private-redis';
 import { Redis } from 'ioredis';
 import { keys } from '../src/store/feed-keys.ts';
 import { eventually, type FeedSystem, startFeedSystem, type TestUser } from './support/feed-system.ts';
-import { type PrivateRedis, startPrivateRedis } from './support/private-redis.ts';
 
 let redis: PrivateRedis;
 let s: FeedSystem;

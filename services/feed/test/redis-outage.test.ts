@@ -11,14 +11,14 @@ import { openKeyValueStore } from '@scalegram/kv/open-store';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { createInProcessBus } from '@scalegram/queue/in-process-bus';
 import type { MessageBus } from '@scalegram/queue/port';
+import { type PrivateRedis, startPrivateRedis } from '@scalegram/test-support/private-redis';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { feedKeyPrefix, loadFeedConfig } from '../src/config.ts';
 import { SENTINEL } from '../src/domain/timeline-entry.ts';
 import { startFeedService } from '../src/service.ts';
 import { keys } from '../src/store/feed-keys.ts';
 import { startFeedWorker } from '../src/worker-service.ts';
 import { eventually } from './support/feed-system.ts';
-import { type PrivateRedis, startPrivateRedis } from './support/private-redis.ts';
-import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './support/token-issuer.ts';
 
 let redis: PrivateRedis;
 let tokens: TokenIssuer;

@@ -15,11 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_NAMESPACE } from '@scalegram/contracts/namespace';
 import { createLocalStore } from '@scalegram/file-store/local-store';
 import type { FileStore } from '@scalegram/file-store/port';
+import { startTokenIssuer, TEST_ISSUER } from '@scalegram/test-support/token-issuer';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { PRODUCTION_MEDIA_STREAMS } from '../src/events/media-streams.ts';
 import { makeJpeg } from './support/images.ts';
-import { startTokenIssuer, TEST_ISSUER } from './support/token-issuer.ts';
 import { type RunningWorker, startWorker } from './support/worker-harness.ts';
 
 const run = promisify(execFile);

@@ -13,6 +13,7 @@ import type { Consumer, MessageBus } from '@scalegram/queue/port';
 import { openDatabase } from '@scalegram/relational/open-database';
 import type { OutboxRelay } from '@scalegram/relational/outbox-relay';
 import type { RelationalDatabase } from '@scalegram/relational/port';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildMediaApp } from '../src/app.ts';
 import { loadMediaConfig } from '../src/config.ts';
 import { startMediaEventRelay } from '../src/events/media-event-relay.ts';
@@ -23,7 +24,6 @@ import type { MediaDatabase } from '../src/store/schema.ts';
 import { jpeg, webp } from './support/images.ts';
 import { newUserId, waitFor } from './support/media-harness.ts';
 import { freePort } from './support/test-stores.ts';
-import { startTokenIssuer, type TokenIssuer } from './support/token-issuer.ts';
 
 let dataDir: string;
 let tokens: TokenIssuer;

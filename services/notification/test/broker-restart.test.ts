@@ -14,13 +14,13 @@ import { POST_EVENT_SOURCE, PostEventType } from '@scalegram/contracts/post-even
 import type { App } from '@scalegram/kit/app';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
 import type { MessageBus } from '@scalegram/queue/port';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildNotificationApp } from '../src/app.ts';
 import { type NotificationConsumer, startNotificationConsumer } from '../src/events/notification-consumer.ts';
 import { createLiveHub } from '../src/live/live-hub.ts';
 import { newId } from './support/notification-harness.ts';
 import { openSse, type SseClient } from './support/sse-client.ts';
 import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
-import { startTokenIssuer, type TokenIssuer } from './support/token-issuer.ts';
 
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 

@@ -9,11 +9,11 @@ import { USER_EVENT_SOURCE, UserEventType } from '@scalegram/contracts/user-even
 import type { App } from '@scalegram/kit/app';
 import { openBus } from '@scalegram/queue/open-bus';
 import type { MessageBus } from '@scalegram/queue/port';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { loadNotificationConfig } from '../src/config.ts';
 import { startNotificationService } from '../src/service.ts';
 import { newId } from './support/notification-harness.ts';
 import { openSse, type SseClient } from './support/sse-client.ts';
-import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './support/token-issuer.ts';
 
 let tokens: TokenIssuer;
 let bus: MessageBus;

@@ -5,12 +5,12 @@ import { createEvent } from '@scalegram/contracts/events';
 import type { NotificationPage } from '@scalegram/contracts/notifications';
 import { POST_EVENT_SOURCE, PostEventType } from '@scalegram/contracts/post-events';
 import type { App } from '@scalegram/kit/app';
+import { startTokenIssuer, type TokenIssuer, USER_AUDIENCE } from '@scalegram/test-support/token-issuer';
 import { buildNotificationApp } from '../src/app.ts';
 import { processNotificationEvent } from '../src/events/notification-consumer.ts';
 import { newId } from './support/notification-harness.ts';
 import { createRecordingHub } from './support/recording-hub.ts';
 import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
-import { startTokenIssuer, type TokenIssuer } from './support/token-issuer.ts';
 
 let db: TestDatabase;
 let tokens: TokenIssuer;
@@ -77,7 +77,10 @@ describe('GET /api/v1/notifications', () => {
 
   it('answers 401 without a token, 403 for a service token, 400 for a forged cursor or a bad limit', async () => {
     expect((await app.inject({ url: '/api/v1/notifications' })).statusCode).toBe(401);
-    const service = await app.inject({ url: '/api/v1/notifications', headers: bearer(await tokens.serviceToken()) });
+    const service = await app.inject({
+      url: '/api/v1/notifications',
+      headers: bearer(await tokens.serviceToken('posts:read', { client: 'feed', audience: USER_AUDIENCE })),
+    });
     expect(service.statusCode).toBe(403);
     const token = await tokens.userToken(newId());
     const forged = await app.inject({ url: '/api/v1/notifications?cursor=eyJ4IjoxfQ', headers: bearer(token) });

@@ -4,6 +4,7 @@
 // the query, the end of the token's life and a graceful shutdown.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostEventType } from '@scalegram/contracts/post-events';
+import { USER_AUDIENCE } from '@scalegram/test-support/token-issuer';
 import { processNotificationEvent } from '../src/events/notification-consumer.ts';
 import { lastSeq } from '../src/store/notification-queries.ts';
 import { type Harness, newId, startHarness } from './support/notification-harness.ts';
@@ -196,7 +197,9 @@ describe('authentication and lifetime', () => {
     expect(bad?.json()).toMatchObject({ status: 401, code: 'invalid-token' });
     const service = await h.replicas[0]?.app.inject({
       url: STREAM,
-      headers: { authorization: `Bearer ${await h.tokens.serviceToken()}` },
+      headers: {
+        authorization: `Bearer ${await h.tokens.serviceToken('posts:read', { client: 'feed', audience: USER_AUDIENCE })}`,
+      },
     });
     expect(service?.statusCode).toBe(403);
     const badResume = await h.replicas[0]?.app.inject({

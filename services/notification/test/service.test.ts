@@ -11,12 +11,12 @@ import type { App } from '@scalegram/kit/app';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import { createPostgresDatabase } from '@scalegram/relational/postgres-database';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { sql } from 'kysely';
 import { loadNotificationConfig } from '../src/config.ts';
 import { startNotificationService } from '../src/service.ts';
 import { NATS_URL, newId } from './support/notification-harness.ts';
 import { openSse, type SseClient } from './support/sse-client.ts';
-import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './support/token-issuer.ts';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const run = randomBytes(5).toString('hex');

@@ -7,48 +7,16 @@
 import { availableParallelism, cpus } from 'node:os';
 import type { App } from '@scalegram/kit/app';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
+import { type ClosedLoopResult, measureClosedLoop, medianResult } from '@scalegram/test-support/closed-loop';
+import { startTokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildPostApp } from '../src/app.ts';
 import { createTestShards, type TestShards } from '../test/support/test-shards.ts';
-import { startTokenIssuer } from '../test/support/token-issuer.ts';
 
 const DURATION_MS = 4_000;
 const ROUNDS = 3;
 const CONCURRENCY = 32;
+const LOOP = { durationMs: DURATION_MS, concurrency: CONCURRENCY };
 const USERS = 500;
-
-interface Result {
-  opsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
-async function measure(operation: (index: number) => Promise<void>): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const end = started + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const index = next++;
-        const t0 = performance.now();
-        await operation(index);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { opsPerSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const summarize = (results: Result[]): Result => ({
-  opsPerSecond: median(results.map((r) => r.opsPerSecond)),
-  p50: median(results.map((r) => r.p50)),
-  p99: median(results.map((r) => r.p99)),
-});
 
 const tokens = await startTokenIssuer();
 const userIds = createIdGenerator();
@@ -90,14 +58,14 @@ const create = (app: App) => async (index: number) => {
 
 const one = await setup(1);
 const three = await setup(3);
-const results: { one: Result[]; three: Result[] } = { one: [], three: [] };
+const results: { one: ClosedLoopResult[]; three: ClosedLoopResult[] } = { one: [], three: [] };
 try {
   // Warm-up: JIT, pools, token verifier key cache.
-  await measure(create(one.app));
-  await measure(create(three.app));
+  await measureClosedLoop(LOOP, create(one.app));
+  await measureClosedLoop(LOOP, create(three.app));
   for (let round = 0; round < ROUNDS; round++) {
-    results.one.push(await measure(create(one.app)));
-    results.three.push(await measure(create(three.app)));
+    results.one.push(await measureClosedLoop(LOOP, create(one.app)));
+    results.three.push(await measureClosedLoop(LOOP, create(three.app)));
   }
 } finally {
   // Drop the scratch databases even when a round fails.
@@ -107,10 +75,10 @@ try {
   }
   await tokens.close();
 }
-const r1 = summarize(results.one);
-const r3 = summarize(results.three);
+const r1 = medianResult(results.one);
+const r3 = medianResult(results.three);
 
-const row = (name: string, r: Result) =>
+const row = (name: string, r: ClosedLoopResult) =>
   `| ${name} | ${r.opsPerSecond.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`;
 console.log(
   `## Post creation (app.inject, ${CONCURRENCY} concurrent clients, median of ${ROUNDS} × ${DURATION_MS / 1000} s)\n`,

@@ -9,16 +9,14 @@
 // Each request carries the token of one of USERS users with random ids, so the posts spread over the
 // logical shards and hence over the physical databases. Only 201 Created counts as a post.
 // Usage: pnpm --filter @scalegram/post-service bench:gateway   (about 30 s)
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createIdGenerator, LOGICAL_SHARDS } from '@scalegram/relational/id-generator';
 import { createPostgresDatabase } from '@scalegram/relational/postgres-database';
+import { createScratchDatabases } from '@scalegram/test-support/scratch-databases';
+import { type ServiceProcess, startServiceProcess } from '@scalegram/test-support/service-process';
+import { startTokenIssuer, TEST_ISSUER } from '@scalegram/test-support/token-issuer';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { sql } from 'kysely';
 
 const SHARD_COUNTS = [1, 3];
@@ -27,11 +25,7 @@ const WARM_UP_S = 3;
 const ROUNDS = 2;
 const DURATION_S = 5;
 const USERS = 500;
-const ISSUER = 'scalegram-auth';
-const AUDIENCE = 'scalegram';
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const POST_SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
-const GATEWAY_SERVER = fileURLToPath(new URL('../../gateway/src/server.ts', import.meta.url));
+const SERVICES = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Result {
   postsPerSecond: number;
@@ -43,60 +37,23 @@ interface Result {
 
 // The auth service's signing side, stood in for: an Ed25519 key whose JWKS both the gateway and the
 // post service fetch, and one token per user signed exactly as auth signs access tokens.
-const { privateKey, publicKey } = await generateKeyPair('Ed25519');
-const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-key', alg: 'EdDSA', use: 'sig' };
-const jwksServer = Fastify();
-jwksServer.get('/.well-known/jwks.json', async () => ({ keys: [jwk] }));
-const jwksUrl = `${await jwksServer.listen({ port: 0, host: '127.0.0.1' })}/.well-known/jwks.json`;
+const tokens = await startTokenIssuer();
 
 const userIds = createIdGenerator();
 const authorizations = await Promise.all(
   Array.from({ length: USERS }, async () => {
     const id = await userIds.nextString(Math.floor(Math.random() * LOGICAL_SHARDS));
-    const token = await new SignJWT({ username: `u${id}`, sid: 'bench' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'bench-key' })
-      .setSubject(id)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('15m')
-      .sign(privateKey);
-    return `Bearer ${token}`;
+    return `Bearer ${await tokens.userToken(id, { expiresIn: '15m' })}`;
   }),
 );
 
-const randomPort = () => 20_000 + Math.floor(Math.random() * 20_000);
-
-function startService(file: string, env: Record<string, string>): ChildProcess {
-  // Logs at `error` only: the figures are about the request path, not about writing log lines.
-  return spawn(process.execPath, ['--conditions=@scalegram/source', file], {
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+// Logs at `error` only: the figures are about the request path, not about writing log lines.
+function startService(name: string, env: Record<string, string>): Promise<ServiceProcess> {
+  return startServiceProcess({
+    entry: `${name}/src/server.ts`,
+    cwd: SERVICES,
+    env: { LOG_LEVEL: 'error', JWKS_URL: tokens.jwksUrl, AUTH_ISSUER: TEST_ISSUER, ...env },
   });
-}
-
-async function stopService(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitReady(baseUrl: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${baseUrl} exited with ${child.exitCode} before it was ready`);
-    try {
-      const response = await fetch(`${baseUrl}/readyz`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${baseUrl} not ready after 30 s`);
 }
 
 async function load(url: string, durationS: number): Promise<Result> {
@@ -151,40 +108,26 @@ async function postsPerDatabase(urls: string[]): Promise<number[]> {
 }
 
 async function benchShards(shardCount: number): Promise<{ results: Result[]; stored: number[] }> {
-  const run = randomBytes(5).toString('hex');
-  const names = Array.from({ length: shardCount }, (_, index) => `sg_post_bench_${run}_${index}`);
-  const admin = createPostgresDatabase<unknown>({ connectionString: ADMIN_URL, poolMax: 1 });
-  const children: ChildProcess[] = [];
+  const scratch = await createScratchDatabases('sg_post_bench', shardCount);
+  const urls = scratch.urls;
+  const children: ServiceProcess[] = [];
   try {
-    for (const name of names) await sql.raw(`create database ${name}`).execute(admin.db);
-    const urls = names.map((name) => {
-      const url = new URL(ADMIN_URL);
-      url.pathname = `/${name}`;
-      return url.toString();
-    });
-    const postUrl = `http://127.0.0.1:${randomPort()}`;
-    const gatewayUrl = `http://127.0.0.1:${randomPort()}`;
     // The post service migrates its shards at boot; pool size stays at its default (10 per shard).
-    const post = startService(POST_SERVER, {
-      PORT: new URL(postUrl).port,
+    const post = await startService('post', {
       POST_DATABASE_URLS: urls.join(','),
-      JWKS_URL: jwksUrl,
-      AUTH_ISSUER: ISSUER,
       MEDIA_SERVICE_URL: 'http://127.0.0.1:9',
     });
     children.push(post);
-    const gateway = startService(GATEWAY_SERVER, {
-      PORT: new URL(gatewayUrl).port,
+    const gateway = await startService('gateway', {
       AUTH_SERVICE_URL: 'http://127.0.0.1:9',
       USER_SERVICE_URL: 'http://127.0.0.1:9',
-      POST_SERVICE_URL: postUrl,
-      JWKS_URL: jwksUrl,
-      AUTH_ISSUER: ISSUER,
+      POST_SERVICE_URL: post.url,
       RATE_LIMIT_ENABLED: 'false',
     });
     children.push(gateway);
-    await waitReady(postUrl, post);
-    await waitReady(gatewayUrl, gateway);
+    await post.ready;
+    await gateway.ready;
+    const gatewayUrl = gateway.url;
     // Warm-up: JIT in both processes, keep-alive pools, the JWKS caches, the gateway's token cache.
     await load(gatewayUrl, WARM_UP_S);
     const results: Result[] = [];
@@ -192,9 +135,8 @@ async function benchShards(shardCount: number): Promise<{ results: Result[]; sto
     return { results, stored: await postsPerDatabase(urls) };
   } finally {
     // Stop the services before dropping their databases; drop even when a round failed.
-    for (const child of children.reverse()) await stopService(child);
-    for (const name of names) await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
-    await admin.close();
+    for (const child of children.reverse()) await child.stop();
+    await scratch.drop();
   }
 }
 
@@ -216,7 +158,7 @@ try {
     stored.set(shardCount, outcome.stored);
   }
 } finally {
-  await jwksServer.close();
+  await tokens.close();
 }
 
 console.log(

@@ -16,7 +16,7 @@ async function userOnShard(remainder: number) {
 
 beforeAll(async () => {
   h = await startHarness({ shards: 3 });
-  reader = { authorization: `Bearer ${await h.tokens.serviceToken('search', 'posts:read')}` };
+  reader = { authorization: `Bearer ${await h.tokens.serviceToken('posts:read', { client: 'search' })}` };
   // Three authors, one per database (logical shards 0–2730, 2731–5461, 5462–8191), posting in turns, so
   // consecutive ids alternate between databases and a page must merge all three.
   const authors = [await userOnShard(7), await userOnShard(4000), await userOnShard(8100)];
@@ -92,7 +92,7 @@ describe('GET /internal/posts', () => {
       ['a user token', author.headers, 401, 'invalid-token'],
       [
         'a service token without posts:read',
-        { authorization: `Bearer ${await h.tokens.serviceToken('feed', 'users:read')}` },
+        { authorization: `Bearer ${await h.tokens.serviceToken('users:read', { client: 'feed' })}` },
         403,
         'insufficient-scope',
       ],

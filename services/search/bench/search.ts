@@ -8,6 +8,8 @@
 import { availableParallelism, cpus } from 'node:os';
 import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';
+import { type ClosedLoopResult, meanResult, measureClosedLoop } from '@scalegram/test-support/closed-loop';
+import { startTokenIssuer, TEST_ISSUER } from '@scalegram/test-support/token-issuer';
 import { createEmbeddedIndex } from '@scalegram/vector/embedded-index';
 import { createHashingEmbedder } from '@scalegram/vector/hashing-embedder';
 import { buildSearchApp } from '../src/app.ts';
@@ -17,45 +19,13 @@ import { indexNames } from '../src/store/index-names.ts';
 import { indexPosts } from '../src/store/index-writes.ts';
 import { openPostIndex, postCollectionOptions } from '../src/store/open-post-index.ts';
 import { TOPIC_POSTS } from '../test/fixtures/topic-corpus.ts';
-import { startTokenIssuer, TEST_ISSUER } from '../test/support/token-issuer.ts';
 
 const DURATION_MS = 2_000;
 const ROUNDS = 2;
 const CONCURRENCY = 16;
+const LOOP = { durationMs: DURATION_MS, concurrency: CONCURRENCY };
 const SIZES = [1_000, 10_000];
 const WRITE_BATCH = 2_000;
-
-interface Result {
-  opsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
-async function measure(operation: (index: number) => Promise<void>): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const end = started + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const index = next++;
-        const t0 = performance.now();
-        await operation(index);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { opsPerSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
-}
-
-function average(results: Result[]): Result {
-  const mean = (pick: (r: Result) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
-  return { opsPerSecond: mean((r) => r.opsPerSecond), p50: mean((r) => r.p50), p99: mean((r) => r.p99) };
-}
 
 // Deterministic synthetic posts: a sentence of 6–14 words drawn from the topic corpus' vocabulary.
 const VOCABULARY = [
@@ -121,17 +91,17 @@ for (const size of SIZES) {
     ],
     ['GET /posts/:id/similar (limit 10)', (i) => get(`/api/v1/posts/${postId((i * 7919) % size)}/similar`)()],
   ];
-  const results = new Map<string, Result[]>();
+  const results = new Map<string, ClosedLoopResult[]>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, operation] of cases) {
       const list = results.get(name) ?? [];
-      list.push(await measure(operation));
+      list.push(await measureClosedLoop(LOOP, operation));
       results.set(name, list);
     }
   }
-  const ceiling = average(results.get(cases[0]![0])!).opsPerSecond;
+  const ceiling = meanResult(results.get(cases[0]![0])!).opsPerSecond;
   for (const [name] of cases) {
-    const r = average(results.get(name)!);
+    const r = meanResult(results.get(name)!);
     rows.push(
       `| ${size.toLocaleString('en')} | ${name} | ${Math.round(r.opsPerSecond).toLocaleString('en')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.opsPerSecond / ceiling).toFixed(3)} |`,
     );

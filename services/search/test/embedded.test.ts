@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { App } from '@scalegram/kit/app';
 import { createInProcessBus } from '@scalegram/queue/in-process-bus';
 import type { MessageBus } from '@scalegram/queue/port';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { loadSearchConfig } from '../src/config.ts';
 import { startSearchService } from '../src/service.ts';
 import { eventually, postCreated, postDeleted } from './support/post-events.ts';
-import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './support/token-issuer.ts';
 
 let tokens: TokenIssuer;
 let bus: MessageBus;

@@ -16,6 +16,7 @@ import { createServiceClient, type ServiceClient } from '@scalegram/kit/service-
 import { createServiceTokenSource, type ServiceTokenSource } from '@scalegram/kit/service-token-source';
 import { createInProcessBus } from '@scalegram/queue/in-process-bus';
 import type { Consumer, MessageBus } from '@scalegram/queue/port';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { createEmbeddedIndex } from '@scalegram/vector/embedded-index';
 import { createHashingEmbedder } from '@scalegram/vector/hashing-embedder';
 import { buildSearchApp } from '../src/app.ts';
@@ -30,7 +31,9 @@ import { openPostIndex } from '../src/store/open-post-index.ts';
 import { TOPIC_POSTS } from './fixtures/topic-corpus.ts';
 import { eventually } from './support/post-events.ts';
 import { type PostService, startTestPostService } from './support/post-service.ts';
-import { startTokenIssuer, TEST_CLIENT, TEST_ISSUER, type TokenIssuer } from './support/token-issuer.ts';
+
+/** The search service's client of auth's client-credentials grant. */
+const TEST_CLIENT = { id: 'search', secret: 'test-secret-of-search' };
 
 const AUTHOR = '5001';
 let issuer: TokenIssuer;
@@ -87,7 +90,7 @@ function pausingSource(inner: PostSource, pauseBeforePage: number) {
 }
 
 beforeAll(async () => {
-  issuer = await startTokenIssuer();
+  issuer = await startTokenIssuer({ clients: [TEST_CLIENT] });
   token = await issuer.userToken(AUTHOR);
   bus = await createInProcessBus();
   posts = await startTestPostService(issuer, bus);

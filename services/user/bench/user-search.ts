@@ -10,50 +10,20 @@ import type { App } from '@scalegram/kit/app';
 import { createMemoryStore } from '@scalegram/kv/memory-store';
 import { createPgliteDatabase } from '@scalegram/relational/pglite-database';
 import type { RelationalDatabase } from '@scalegram/relational/port';
+import { type ClosedLoopResult, meanResult, measureClosedLoop } from '@scalegram/test-support/closed-loop';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { sql } from 'kysely';
 import { buildUserApp } from '../src/app.ts';
 import { migrateUserDatabase } from '../src/store/migrate-user-database.ts';
 import type { UserDatabase } from '../src/store/schema.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
-import { startTokenIssuer, type TokenIssuer } from '../test/support/token-issuer.ts';
 
 const USERS = 100_000;
 const DURATION_MS = 2_000;
 const ROUNDS = 2;
 const CONCURRENCY = 8;
+const LOOP = { durationMs: DURATION_MS, concurrency: CONCURRENCY };
 const LETTERS = 'abcdefghijklmnop';
-
-interface Result {
-  opsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
-async function measure(operation: (index: number) => Promise<void>): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const end = started + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const index = next++;
-        const t0 = performance.now();
-        await operation(index);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { opsPerSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
-}
-
-const average = (results: Result[]): Result => {
-  const mean = (pick: (r: Result) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
-  return { opsPerSecond: mean((r) => r.opsPerSecond), p50: mean((r) => r.p50), p99: mean((r) => r.p99) };
-};
 
 /** Deterministic pseudo-random prefixes, the same sequence for every variant. */
 function prefix(index: number): string {
@@ -104,23 +74,23 @@ async function scenario(database: RelationalDatabase<UserDatabase>, tokens: Toke
     if (response.statusCode !== 200) throw new Error(`read failed: ${response.statusCode}`);
   };
 
-  await measure(cachedRead); // warm-up: fills the cache for ids 1..100, lets the JIT settle
-  await measure(search);
+  await measureClosedLoop(LOOP, cachedRead); // warm-up: fills the cache for ids 1..100, lets the JIT settle
+  await measureClosedLoop(LOOP, search);
   matches = 0;
   searches = 0;
-  const ceilings: Result[] = [];
-  const indexed: Result[] = [];
+  const ceilings: ClosedLoopResult[] = [];
+  const indexed: ClosedLoopResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    ceilings.push(await measure(cachedRead));
-    indexed.push(await measure(search));
+    ceilings.push(await measureClosedLoop(LOOP, cachedRead));
+    indexed.push(await measureClosedLoop(LOOP, search));
   }
   const meanResults = matches / searches;
   await sql`drop index users_username_prefix`.execute(database.db);
   await sql`drop index users_display_name_prefix`.execute(database.db);
-  const unindexed = await measure(search);
+  const unindexed = await measureClosedLoop(LOOP, search);
   await app.close();
   await kv.close();
-  return { ceiling: average(ceilings), indexed: average(indexed), unindexed, meanResults };
+  return { ceiling: meanResult(ceilings), indexed: meanResult(indexed), unindexed, meanResults };
 }
 
 const tokens = await startTokenIssuer();

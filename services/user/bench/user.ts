@@ -11,66 +11,35 @@ import type { KeyValueStore } from '@scalegram/kv/port';
 import { createRedisStore } from '@scalegram/kv/redis-store';
 import { createPgliteDatabase } from '@scalegram/relational/pglite-database';
 import type { RelationalDatabase } from '@scalegram/relational/port';
+import { type ClosedLoopResult, meanResult, measureClosedLoop } from '@scalegram/test-support/closed-loop';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildUserApp } from '../src/app.ts';
 import { getProfile } from '../src/queries/profile-queries.ts';
 import { migrateUserDatabase } from '../src/store/migrate-user-database.ts';
 import { createProfileCache } from '../src/store/profile-cache.ts';
 import type { UserDatabase } from '../src/store/schema.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
-import { startTokenIssuer, type TokenIssuer } from '../test/support/token-issuer.ts';
 import { newUserId, REDIS_URL, uniqueName } from '../test/support/user-harness.ts';
 
 const DURATION_MS = 2_000;
 const ROUNDS = 2;
 const CONCURRENCY = 16;
+const LOOP = { durationMs: DURATION_MS, concurrency: CONCURRENCY };
 const USERS = 400;
 // A 1 ms TTL: by the time a user is read again (USERS reads later) the entry has expired, so every
 // read misses, queries the database and refills the cache — the cold path, with its full cost.
 const MISS_TTL_MS = 1;
 
-interface Result {
-  opsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
-/** Runs `operation` from CONCURRENCY workers for DURATION_MS; each call gets a distinct index. */
-async function measure(operation: (index: number) => Promise<void>): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const end = started + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const index = next++;
-        const t0 = performance.now();
-        await operation(index);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { opsPerSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
-}
-
-function average(results: Result[]): Result {
-  const mean = (pick: (r: Result) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
-  return { opsPerSecond: mean((r) => r.opsPerSecond), p50: mean((r) => r.p50), p99: mean((r) => r.p99) };
-}
-
 /** Alternating rounds, averaged: on a shared, noisy machine a trend must not favour whichever ran first. */
 async function compare(hit: (i: number) => Promise<void>, miss: (i: number) => Promise<void>) {
-  await measure(hit); // warm-up: fills the cache, lets the JIT settle
-  const hits: Result[] = [];
-  const misses: Result[] = [];
+  await measureClosedLoop(LOOP, hit); // warm-up: fills the cache, lets the JIT settle
+  const hits: ClosedLoopResult[] = [];
+  const misses: ClosedLoopResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    hits.push(await measure(hit));
-    misses.push(await measure(miss));
+    hits.push(await measureClosedLoop(LOOP, hit));
+    misses.push(await measureClosedLoop(LOOP, miss));
   }
-  return { hit: average(hits), miss: average(misses) };
+  return { hit: meanResult(hits), miss: meanResult(misses) };
 }
 
 async function scenario(
@@ -84,7 +53,7 @@ async function scenario(
   const base = { database, userVerifier: tokens.userVerifier, serviceVerifier: tokens.serviceVerifier };
   const cachedApp = buildUserApp({ ...base, kv: kvHit, profileCacheTtlMs: 60_000, logLevel: 'silent' });
   const missingApp = buildUserApp({ ...base, kv: kvMiss, profileCacheTtlMs: MISS_TTL_MS, logLevel: 'silent' });
-  const service = { authorization: `Bearer ${await tokens.serviceToken()}` };
+  const service = { authorization: `Bearer ${await tokens.serviceToken('users:write')}` };
   const users: { id: string; auth: { authorization: string } }[] = [];
   for (let i = 0; i < USERS; i++) {
     const id = await newUserId();
@@ -114,7 +83,7 @@ async function scenario(
   );
 
   // Each call is a new edge: follower i follows the user `1 + floor(i / USERS)` places after it.
-  const follows = await measure(async (i) => {
+  const follows = await measureClosedLoop(LOOP, async (i) => {
     const followee = users[(i + 1 + Math.floor(i / USERS)) % USERS]!;
     const response = await cachedApp.inject({
       method: 'PUT',

@@ -11,12 +11,12 @@ import type { Consumer, MessageBus } from '@scalegram/queue/port';
 import { openDatabase } from '@scalegram/relational/open-database';
 import type { OutboxRelay } from '@scalegram/relational/outbox-relay';
 import type { RelationalDatabase } from '@scalegram/relational/port';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildUserApp } from '../src/app.ts';
 import { loadUserConfig } from '../src/config.ts';
 import { startUserEventRelay } from '../src/events/user-event-relay.ts';
 import { migrateUserDatabase } from '../src/store/migrate-user-database.ts';
 import type { UserDatabase } from '../src/store/schema.ts';
-import { startTokenIssuer, type TokenIssuer } from './support/token-issuer.ts';
 import { bearer, newUserId } from './support/user-harness.ts';
 
 let tokens: TokenIssuer;
@@ -65,7 +65,7 @@ afterAll(async () => {
 
 describe('embedded mode (PGlite, memory store, in-process bus)', () => {
   it('registers, follows, reads counts and lists, publishes events, and is ready', async () => {
-    const service = bearer(await tokens.serviceToken());
+    const service = bearer(await tokens.serviceToken('users:write'));
     const [a, b] = [await newUserId(), await newUserId()];
     for (const [id, username] of [
       [a, 'embedded_a'],

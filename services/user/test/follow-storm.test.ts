@@ -74,7 +74,7 @@ describe('follow storms', () => {
     const others: User[] = [];
     for (let i = 0; i < 10; i++) others.push(await h.register());
     await Promise.all(others.map((other) => call(doomed, other, 'PUT')));
-    const serviceToken = await h.tokens.serviceToken();
+    const serviceToken = await h.tokens.serviceToken('users:write');
     const storm = others.flatMap((other) => [
       call(other, doomed, 'PUT'),
       call(other, others[0] === other ? others[1]! : others[0]!, 'PUT'),

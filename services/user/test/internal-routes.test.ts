@@ -6,7 +6,7 @@ let serviceToken: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  serviceToken = await h.tokens.serviceToken();
+  serviceToken = await h.tokens.serviceToken('users:write');
 });
 
 afterAll(async () => {

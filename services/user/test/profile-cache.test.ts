@@ -1,10 +1,9 @@
 // The profile cache: reads are served from Redis, every write that changes a profile or its counts
 // deletes the entry after committing (so a read after a write is never stale), and when Redis dies
 // the service keeps answering from Postgres.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRedisStore } from '@scalegram/kv/redis-store';
+import { type PrivateRedis, startPrivateRedis } from '@scalegram/test-support/private-redis';
 import { createProfileCache } from '../src/store/profile-cache.ts';
 import { bearer, type Harness, startHarness } from './support/user-harness.ts';
 
@@ -96,39 +95,19 @@ describe('the cache-aside race', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('when Redis goes away', () => {
-  let redis: ChildProcess;
+  let redis: PrivateRedis;
   let down: Harness;
 
   beforeAll(async () => {
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    const url = `redis://127.0.0.1:${port}`;
-    let kv: Awaited<ReturnType<typeof createRedisStore>> | undefined;
-    for (let attempt = 0; kv === undefined; attempt++) {
-      kv = await createRedisStore({ url, keyPrefix: 'user:' }).catch(async (error) => {
-        if (attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        return undefined;
-      });
-    }
-    down = await startHarness({ kv });
+    redis = await startPrivateRedis();
+    down = await startHarness({ kv: await createRedisStore({ url: redis.url, keyPrefix: 'user:' }) });
   });
 
   afterAll(async () => {
     await down.close();
     await down.kv.close();
-    if (redis.exitCode === null) redis.kill('SIGKILL');
+    await redis.kill();
   });
 
   it('answers reads and writes from Postgres, fresh, and reports the store as not ready', async () => {
@@ -137,9 +116,7 @@ describe('when Redis goes away', () => {
     expect(warm.statusCode).toBe(200);
     expect(await down.kv.get(`profile:${user.id}`)).not.toBeNull();
 
-    const exited = new Promise((resolve) => redis.once('exit', resolve));
-    redis.kill('SIGKILL');
-    await exited;
+    await redis.kill();
 
     const patch = await down.app.inject({
       method: 'PATCH',

@@ -82,7 +82,7 @@ describe('profiles', () => {
       expect(forged.statusCode).toBe(401);
       expect(forged.json().code).toBe('invalid-token');
       // A service token is for internal routes only: wrong audience here.
-      const service = await h.app.inject({ url, headers: bearer(await h.tokens.serviceToken()) });
+      const service = await h.app.inject({ url, headers: bearer(await h.tokens.serviceToken('users:write')) });
       expect(service.statusCode).toBe(401);
     }
   });

@@ -109,7 +109,7 @@ describe('user events on JetStream', () => {
     await h.app.inject({
       method: 'DELETE',
       url: `/internal/users/${user.id}`,
-      headers: bearer(await h.tokens.serviceToken()),
+      headers: bearer(await h.tokens.serviceToken('users:write')),
     });
     await waitFor(() => received.some((r) => r.event.type === 'user.deleted' && r.event.subject === user.id));
     const mine = received.filter((r) => r.event.subject === user.id).map((r) => [r.event.type, r.event.data]);

@@ -7,12 +7,12 @@ import type { App } from '@scalegram/kit/app';
 import { createMemoryStore } from '@scalegram/kv/memory-store';
 import { openDatabase } from '@scalegram/relational/open-database';
 import type { RelationalDatabase } from '@scalegram/relational/port';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { sql } from 'kysely';
 import { buildUserApp } from '../src/app.ts';
 import { migrateUserDatabase } from '../src/store/migrate-user-database.ts';
 import type { UserDatabase } from '../src/store/schema.ts';
 import { userSearchQuery } from '../src/store/user-search-repository.ts';
-import { startTokenIssuer, type TokenIssuer } from './support/token-issuer.ts';
 import { bearer, newUserId, startHarness } from './support/user-harness.ts';
 
 interface Backend {
@@ -82,7 +82,7 @@ describe.each(backends)('user search on %s', (_name, start) => {
 
   beforeAll(async () => {
     backend = await start();
-    const writer = bearer(await backend.tokens.serviceToken());
+    const writer = bearer(await backend.tokens.serviceToken('users:write'));
     for (const [username, displayName] of PEOPLE) {
       const id = await newUserId();
       const response = await backend.app.inject({

@@ -12,7 +12,7 @@ beforeAll(async () => {
   h = await startHarness();
   alice = await h.register();
   bob = await h.register();
-  serviceToken = await h.tokens.serviceToken();
+  serviceToken = await h.tokens.serviceToken('users:write');
 });
 
 afterAll(async () => {

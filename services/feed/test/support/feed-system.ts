@@ -11,14 +11,15 @@ import { startPostService } from '@scalegram/post-service/service';
 import { createInProcessBus } from '@scalegram/queue/in-process-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
+import { deleteKeys, uniquePrefix } from '@scalegram/test-support/redis-keys';
+import { createScratchDatabases, type ScratchDatabases } from '@scalegram/test-support/scratch-databases';
+import { SHARED_REDIS_URL as REDIS_URL } from '@scalegram/test-support/shared-servers';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { loadUserConfig } from '@scalegram/user-service/config';
 import { startUserService } from '@scalegram/user-service/service';
 import { type FeedConfig, loadFeedConfig } from '../../src/config.ts';
 import { startFeedService } from '../../src/service.ts';
 import { startFeedWorker } from '../../src/worker-service.ts';
-import { createTestDatabases, type TestDatabases } from './test-databases.ts';
-import { deleteKeys, REDIS_URL, uniquePrefix } from './test-redis.ts';
-import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './token-issuer.ts';
 
 const userIds = createIdGenerator();
 
@@ -85,7 +86,7 @@ async function assemble(
 ): Promise<FeedSystem> {
   const tokens: TokenIssuer = await startTokenIssuer();
   cleanups.push(() => tokens.close());
-  const databases: TestDatabases = await createTestDatabases(2);
+  const databases: ScratchDatabases = await createScratchDatabases('sg_feed_test', 2);
   cleanups.push(() => databases.drop());
   const bus = await createInProcessBus();
   cleanups.push(() => bus.close());
@@ -102,7 +103,7 @@ async function assemble(
   const [usersBase, postsBase] = [await listen(users), await listen(posts)];
 
   const redisUrl = options.redisUrl ?? REDIS_URL;
-  const prefix = uniquePrefix();
+  const prefix = uniquePrefix('feedtest');
   const config = loadFeedConfig({
     ...auth,
     REDIS_URL: redisUrl,

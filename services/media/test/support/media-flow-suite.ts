@@ -312,7 +312,7 @@ export function describeMediaFlow(kind: StoreKind): void {
       const a = await createUpload(h, user.headers, { contentType: 'image/gif', size: 100 });
       const b = await createUpload(h, user.headers, { contentType: 'video/quicktime', size: 100 });
       const ids = [b.body.id, '12345', a.body.id];
-      for (const token of [user.token, await h.tokens.serviceToken()]) {
+      for (const token of [user.token, await h.tokens.serviceToken('media:read')]) {
         const response = await fetch(`${h.baseUrl}/internal/media/batch`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

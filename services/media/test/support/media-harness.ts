@@ -11,13 +11,13 @@ import { createNatsBus } from '@scalegram/queue/nats-bus';
 import type { Consumer, MessageBus } from '@scalegram/queue/port';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
 import type { OutboxRelay } from '@scalegram/relational/outbox-relay';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildMediaApp, type MediaAppDeps } from '../../src/app.ts';
 import { startMediaEventRelay } from '../../src/events/media-event-relay.ts';
 import type { MediaStreams } from '../../src/events/media-streams.ts';
 import { startWorkerResultConsumer } from '../../src/events/worker-result-consumer.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import { freePort, type StoreKind, startTestStore, type TestStore } from './test-stores.ts';
-import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const LIMITS = { maxImageBytes: 1024 * 1024, maxVideoBytes: 4 * 1024 * 1024 };

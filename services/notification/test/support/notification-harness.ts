@@ -11,12 +11,12 @@ import type { App } from '@scalegram/kit/app';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
 import type { MessageBus } from '@scalegram/queue/port';
 import type { RelationalDatabase } from '@scalegram/relational/port';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildNotificationApp } from '../../src/app.ts';
 import { type NotificationConsumer, startNotificationConsumer } from '../../src/events/notification-consumer.ts';
 import { createLiveHub } from '../../src/live/live-hub.ts';
 import type { NotificationDatabase } from '../../src/store/schema.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
-import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 

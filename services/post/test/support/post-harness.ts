@@ -3,12 +3,12 @@
 import type { App } from '@scalegram/kit/app';
 import { ServiceClient } from '@scalegram/kit/service-client';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { sql } from 'kysely';
 import { buildPostApp } from '../../src/app.ts';
 import { createMediaChecker } from '../../src/media/media-checker.ts';
 import { type FakeMediaService, startMediaService } from './media-server.ts';
 import { createTestShards, type TestShards } from './test-shards.ts';
-import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
 
 const userIds = createIdGenerator();
 export const newUserId = () => userIds.nextString(Math.floor(Math.random() * 8192));

@@ -5,7 +5,7 @@ import type { App } from '@scalegram/kit/app';
 import { loadPostConfig } from '@scalegram/post-service/config';
 import { startPostService } from '@scalegram/post-service/service';
 import type { MessageBus } from '@scalegram/queue/port';
-import { TEST_ISSUER, type TokenIssuer } from './token-issuer.ts';
+import { TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 
 export interface PostService {
   url: string;

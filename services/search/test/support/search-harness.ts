@@ -10,11 +10,11 @@ import type { SearchResults } from '@scalegram/contracts/search';
 import type { App } from '@scalegram/kit/app';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
 import type { MessageBus } from '@scalegram/queue/port';
+import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { createQdrantIndex } from '@scalegram/vector/qdrant-index';
 import { loadSearchConfig, type SearchConfig, searchCollection } from '../../src/config.ts';
 import { startSearchService } from '../../src/service.ts';
 import { indexNames } from '../../src/store/index-names.ts';
-import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from './token-issuer.ts';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 

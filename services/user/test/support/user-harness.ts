@@ -4,9 +4,9 @@ import type { App } from '@scalegram/kit/app';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { createRedisStore } from '@scalegram/kv/redis-store';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
+import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildUserApp } from '../../src/app.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
-import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -46,7 +46,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   await app.ready();
   const created: string[] = [];
-  const serviceToken = await tokens.serviceToken();
+  const serviceToken = await tokens.serviceToken('users:write');
 
   return {
     app,
