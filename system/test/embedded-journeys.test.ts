@@ -10,6 +10,7 @@ import type { SystemPlan } from '../src/system-plan.ts';
 import { freePorts } from './support/free-ports.ts';
 import { eventually, JourneyClient } from './support/journey-client.ts';
 import { checkWorld, createWorld, mainJourney, registrationRace } from './support/journeys.ts';
+import { checkPublishedContract } from './support/openapi-document-checks.ts';
 
 describe('embedded system', () => {
   let dataDir: string;
@@ -38,6 +39,10 @@ describe('embedded system', () => {
 
   it('carries a post from upload to deletion, through feed, likes, comments, notifications and search', async () => {
     await mainJourney((system as RunningSystem).gatewayUrl);
+  }, 120_000);
+
+  it('publishes an OpenAPI document that tells the truth and passes Redocly and Spectral without a finding', async () => {
+    await checkPublishedContract((system as RunningSystem).gatewayUrl);
   }, 120_000);
 
   it('lets exactly one of two racing registrations have a username', async () => {

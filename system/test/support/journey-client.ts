@@ -1,6 +1,9 @@
 // A small client for the end-to-end journeys: plain fetch against the gateway, nothing else. Every
-// call returns the status and the parsed body, so the journeys assert on what a real client sees.
+// call returns the status and the parsed body, so the journeys assert on what a real client sees — and
+// every answer is checked against the gateway's own OpenAPI document first (status, content type,
+// headers, body): an answer the document does not describe fails the journey.
 import sharp from 'sharp';
+import { contractOf } from './openapi-contract.ts';
 
 /** JSON as the journeys read it: loosely, because each step asserts on the fields it needs. */
 // biome-ignore lint/suspicious/noExplicitAny: a test client reading arbitrary JSON answers
@@ -40,6 +43,19 @@ export class JourneyClient {
       signal: AbortSignal.timeout(20_000),
     });
     const text = await response.text();
+    const contract = await contractOf(this.baseUrl);
+    const violations = contract.violations({
+      method,
+      url: path,
+      status: response.status,
+      headers: response.headers,
+      body: text,
+    });
+    if (violations.length > 0) {
+      throw new Error(
+        `the answer breaks the OpenAPI document:\n  ${violations.join('\n  ')}\n  body: ${text.slice(0, 500)}`,
+      );
+    }
     let body: unknown = text;
     if (text !== '' && /json/.test(response.headers.get('content-type') ?? '')) body = JSON.parse(text);
     return { status: response.status, body: body as T, headers: response.headers };
