@@ -79,6 +79,21 @@ export function problemResponse(status: number | string, description?: string): 
   };
 }
 
+const WWW_AUTHENTICATE = {
+  description: 'The authentication scheme to use (`Bearer`), with the error when a token was refused.',
+  schema: { type: 'string' },
+};
+
+/**
+ * Makes sure a protected operation declares 401 with the `WWW-Authenticate` challenge the kit and the
+ * gateway send with it (a route's own 401 keeps its description and gains the header).
+ */
+export function ensureUnauthorized(operation: OpenApiObject): void {
+  ensureResponse(operation, 401, problemResponse(401, 'No valid access token'));
+  const responses = operation.responses as Record<string, OpenApiObject>;
+  addResponseHeader(responses['401'] as OpenApiObject, 'WWW-Authenticate', WWW_AUTHENTICATE);
+}
+
 /** Whether the operation's `security` demands a credential (no `{}` alternative). */
 export function requiresCredential(operation: OpenApiObject): boolean {
   const security = operation.security as Record<string, unknown>[] | undefined;
@@ -116,17 +131,7 @@ export function completeServiceOperation(operation: OpenApiObject): void {
   const hasBody = operation.requestBody !== undefined;
   const hasInput = hasBody || ((operation.parameters as unknown[] | undefined)?.length ?? 0) > 0;
   if (hasInput) ensureResponse(operation, 400, problemResponse(400, 'The request is malformed or fails validation'));
-  if (requiresCredential(operation)) {
-    ensureResponse(operation, 401, problemResponse(401, 'No valid access token'));
-    addResponseHeader(
-      (operation.responses as Record<string, OpenApiObject>)['401'] as OpenApiObject,
-      'WWW-Authenticate',
-      {
-        description: 'The authentication scheme to use (`Bearer`), with the error when a token was refused.',
-        schema: { type: 'string' },
-      },
-    );
-  }
+  if (requiresCredential(operation)) ensureUnauthorized(operation);
   if (hasBody) {
     ensureResponse(operation, 413, problemResponse(413, 'The body is larger than the service accepts'));
     ensureResponse(operation, 415, problemResponse(415, 'The body is not `application/json`'));

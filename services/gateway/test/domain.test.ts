@@ -172,7 +172,9 @@ describe('OpenAPI merge', () => {
     expect(me.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(login.responses as object).sort()).toEqual(['200', '429', '502', '503', '504']);
     expect(Object.keys(me.responses as object).sort()).toEqual(['401', '429', '502', '503', '504']);
-    const tooMany = (me.responses as Record<string, Record<string, Record<string, unknown>>>)['429'];
+    const meResponses = me.responses as Record<string, Record<string, Record<string, unknown>>>;
+    expect(Object.keys(meResponses['401']?.headers ?? {})).toContain('WWW-Authenticate');
+    const tooMany = meResponses['429'];
     expect(tooMany?.content).toEqual({
       'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
     });

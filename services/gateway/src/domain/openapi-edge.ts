@@ -11,6 +11,7 @@ import {
   addResponseHeader,
   BEARER_AUTH,
   ensureResponse,
+  ensureUnauthorized,
   forEachOperation,
   NO_AUTH,
   type OpenApiObject,
@@ -64,9 +65,7 @@ export function samplePath(template: string): string {
 function addEdgeAnswers(operation: OpenApiObject, tokenRequired: boolean): void {
   if (tokenRequired && !requiresCredential(operation)) operation.security = BEARER_AUTH;
   operation.security ??= NO_AUTH;
-  if (requiresCredential(operation)) {
-    ensureResponse(operation, 401, problemResponse(401, 'No valid access token'));
-  }
+  if (requiresCredential(operation)) ensureUnauthorized(operation);
   ensureResponse(operation, 429, problemResponse(429, 'Over the rate limit; Retry-After says when to come back'));
   ensureResponse(operation, 502, problemResponse(502, 'The service behind the gateway failed'));
   ensureResponse(operation, 503, problemResponse(503, 'The service behind the gateway is unavailable now'));
