@@ -23,7 +23,22 @@ export const Problem = Type.Object(
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(ProblemFieldError)),
   },
-  { $id: 'Problem', additionalProperties: true },
+  {
+    $id: 'Problem',
+    additionalProperties: true,
+    // What GET /api/v1/users/by-username/user_962 answers while the demo data ends at user_961.
+    examples: [
+      {
+        type: 'https://scalegram.dev/problems/user-not-found',
+        title: 'Not Found',
+        status: 404,
+        detail: 'user user_962 does not exist',
+        instance: '/api/v1/users/by-username/user_962',
+        code: 'user-not-found',
+        requestId: '5f0c6e1e-3b4f-4c1a-9d56-0d5a4c1f2b7e',
+      },
+    ],
+  },
 );
 export type Problem = Type.Static<typeof Problem>;
 
