@@ -13,7 +13,7 @@ import { dropLocalDatabases, prepareLocalInfrastructure } from './local-infrastr
 import { startLocalSystem } from './local-system.ts';
 import { loadServiceClientSecrets } from './service-client-secrets.ts';
 import { checkSettings } from './service-settings.ts';
-import { DEFAULT_PORTS, DEPLOYABLES, type Deployable, type SystemPlan } from './system-plan.ts';
+import { DEFAULT_PORTS, DEPLOYABLES, type Deployable, type SystemPlan, urlOf } from './system-plan.ts';
 import { waitForAllReady, waitForReady } from './wait-for-ready.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,14 +27,16 @@ function secondsSinceStart(): string {
 }
 
 /** Seeds in a child process (see seed-process.ts), sharing this terminal for its progress bars. */
-async function runSeedProcess(gatewayUrl: string, dataDir: string): Promise<void> {
+async function runSeedProcess(gatewayUrl: string, plan: SystemPlan): Promise<void> {
   const child = spawn(
     process.execPath,
     [
       '--conditions=@scalegram/source',
       fileURLToPath(new URL('./seed-process.ts', import.meta.url)),
       gatewayUrl,
-      dataDir,
+      plan.dataDir,
+      urlOf(plan, 'auth'),
+      urlOf(plan, 'user'),
     ],
     { stdio: 'inherit' },
   );
@@ -216,7 +218,7 @@ async function afterStart(
     } else {
       say('seeding demo data (socfb-Reed98: 962 users, 37,624 follows, posts with images, likes, comments)…');
       try {
-        await runSeedProcess(gatewayUrl, options.dataDir);
+        await runSeedProcess(gatewayUrl, plan);
       } catch (error) {
         if (stopping()) return; // Ctrl-C reached the seeding process too; the shutdown is under way.
         throw error;

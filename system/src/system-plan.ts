@@ -69,7 +69,11 @@ export interface SystemPlan {
 }
 
 /** Which scopes each generated service client gets (the least each one needs). */
-export const SERVICE_CLIENT_SCOPES: Readonly<Record<string, readonly string[]>> = { search: ['posts:read'] };
+export const SERVICE_CLIENT_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  search: ['posts:read'],
+  // The demo seeder (seed-process.ts): registrations and follows in bulk (ADR 0041).
+  seed: ['registrations:write', 'follows:write'],
+};
 
 /** auth's SERVICE_CLIENTS: the SHA-256 of each secret, never the secret itself. */
 export function serviceClientsVariable(secrets: Readonly<Record<string, string>>): string {
@@ -83,7 +87,8 @@ export function serviceClientsVariable(secrets: Readonly<Record<string, string>>
   return JSON.stringify(clients);
 }
 
-const urlOf = (plan: SystemPlan, deployable: Deployable) => `http://127.0.0.1:${plan.ports[deployable]}`;
+/** Where a deployable of the plan answers, from this machine. */
+export const urlOf = (plan: SystemPlan, deployable: Deployable) => `http://127.0.0.1:${plan.ports[deployable]}`;
 
 /**
  * The variables set on the command line for one deployable. The feed's API and its worker are one

@@ -13,8 +13,18 @@ export const SERVICE_SUBJECT_PREFIX = 'service:';
 export const POSTS_READ_SCOPE = 'posts:read';
 export const USERS_READ_SCOPE = 'users:read';
 export const USERS_WRITE_SCOPE = 'users:write';
+/** Follows on behalf of any user, in bulk (the demo seeder, ADR 0041). */
+export const FOLLOWS_WRITE_SCOPE = 'follows:write';
+/** Registers accounts in bulk (the demo seeder, ADR 0041). */
+export const REGISTRATIONS_WRITE_SCOPE = 'registrations:write';
 /** Every scope a service token can carry. */
-export const SERVICE_SCOPES = [POSTS_READ_SCOPE, USERS_READ_SCOPE, USERS_WRITE_SCOPE] as const;
+export const SERVICE_SCOPES = [
+  POSTS_READ_SCOPE,
+  USERS_READ_SCOPE,
+  USERS_WRITE_SCOPE,
+  FOLLOWS_WRITE_SCOPE,
+  REGISTRATIONS_WRITE_SCOPE,
+] as const;
 export type ServiceScope = (typeof SERVICE_SCOPES)[number];
 
 export function isServiceScope(value: string): value is ServiceScope {

@@ -135,6 +135,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const leaseSafeUntil = Date.now() + leaseTtlMs / 2;
     const rows = await readBatch();
     const blocked = new Set<string>();
+    const sent: string[] = [];
     let published = 0;
     let failed = 0;
     for (const row of rows) {
@@ -158,15 +159,18 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         onError(error);
         continue;
       }
-      // A crash right here republishes this event later with the same id: at-least-once.
-      // Consumers (and JetStream's Nats-Msg-Id window) de-duplicate on it.
+      sent.push(row.position);
+      published++;
+    }
+    // One statement marks the round's published rows. A crash before it republishes them later with
+    // the same ids: at-least-once. Consumers (and JetStream's Nats-Msg-Id window) de-duplicate on it.
+    if (sent.length > 0) {
       await db
         .updateTable('outbox')
-        .set({ sent_at: sql<Date>`clock_timestamp()`, attempts: row.attempts + 1, last_error: null })
-        .where('position', '=', row.position)
-        .where('sent_at', 'is', null) // a successor that took over may have marked it already
+        .set({ sent_at: sql<Date>`clock_timestamp()`, attempts: sql<number>`attempts + 1`, last_error: null })
+        .where('position', 'in', sent)
+        .where('sent_at', 'is', null) // a successor that took over may have marked them already
         .execute();
-      published++;
     }
     if (Date.now() >= nextCleanupAt) {
       nextCleanupAt = Date.now() + cleanupIntervalMs;

@@ -15,10 +15,12 @@ import fp from 'fastify-plugin';
 import type { ServiceClientRegistry } from './clients/service-client-registry.ts';
 import type { PasswordHasher } from './domain/password-hasher.ts';
 import type { KeyRing } from './keys/key-ring.ts';
-import { ACCESS_AUDIENCE, createTokenIssuer } from './keys/token-issuer.ts';
+import { ACCESS_AUDIENCE, createTokenIssuer, INTERNAL_AUDIENCE } from './keys/token-issuer.ts';
+import { createBulkRegistration } from './registration/bulk-registration.ts';
 import { createRecoveryLoop } from './registration/recovery-loop.ts';
 import { createRegistrationSaga, type RegistrationSaga } from './registration/registration-saga.ts';
 import { createUserDirectory } from './registration/user-directory.ts';
+import { internalRegistrationBatchRoute } from './routes/internal-registration-batch-route.ts';
 import { jwksRoute } from './routes/jwks-route.ts';
 import { loginRoute } from './routes/login-route.ts';
 import { passwordRoute } from './routes/password-route.ts';
@@ -142,6 +144,21 @@ export function buildAuthApp(deps: AuthDependencies): App {
         scope.register(loginRoute, { database, passwords, sessions, users, throttles });
         scope.register(sessionRoutes, { sessions });
         scope.register(passwordRoute, { database, passwords, throttles });
+        scope.register(internalRegistrationBatchRoute, {
+          registerMany: createBulkRegistration({
+            database,
+            users,
+            passwords,
+            tokens,
+            ids: deps.ids,
+            refreshTtlSeconds: settings.refreshTtlSeconds,
+          }),
+          serviceVerifier: createAccessTokenVerifier({
+            jwks: keyRing.publicJwks(),
+            issuer: settings.issuer,
+            audience: INTERNAL_AUDIENCE,
+          }),
+        });
         scope.register(serviceTokenRoute, {
           clients: settings.serviceClients ?? new Map(),
           tokens,

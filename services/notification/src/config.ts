@@ -34,10 +34,10 @@ export const NotificationConfigSchema = Type.Object({
   POSTS_STREAM_NAME: Type.String({ minLength: 1, default: 'POSTS' }),
   EVENT_SUBJECT_PREFIX: Type.String({ default: '' }),
   /**
-   * Events each replica applies at once per stream. Events for one recipient still apply one at a time
-   * (they lock the recipient's inbox row); keep it below DATABASE_POOL_MAX.
+   * Events each replica takes at once per stream. Those in flight together are applied as one batch in
+   * one transaction (ADR 0041), so a backlog drains in batches of up to this many.
    */
-  CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, default: 4 }),
+  CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1_000, default: 100 }),
   /** Durable consumer names, shared by every replica (they compete for the events). */
   USERS_DURABLE: Type.String({ minLength: 1, default: 'notification-users' }),
   POSTS_DURABLE: Type.String({ minLength: 1, default: 'notification-posts' }),

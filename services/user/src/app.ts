@@ -8,6 +8,8 @@ import type { LogLevel } from '@scalegram/kit/logging';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import type { RelationalDatabase } from '@scalegram/relational/port';
 import { followRoutes } from './routes/follow-routes.ts';
+import { internalFollowBatchRoutes } from './routes/internal-follow-batch-routes.ts';
+import { internalUserBulkRoutes } from './routes/internal-user-bulk-routes.ts';
 import { internalUserRoutes } from './routes/internal-user-routes.ts';
 import { profileRoutes } from './routes/profile-routes.ts';
 import { userSearchRoutes } from './routes/user-search-routes.ts';
@@ -62,5 +64,7 @@ export function buildUserApp(deps: UserAppDeps): App {
   app.register(followRoutes, { prefix: '/api/v1', context });
   app.register(userSearchRoutes, { prefix: '/api/v1', context });
   app.register(internalUserRoutes, { context, serviceVerifier: deps.serviceVerifier });
+  app.register(internalFollowBatchRoutes, { context, serviceVerifier: deps.serviceVerifier });
+  app.register(internalUserBulkRoutes, { context, serviceVerifier: deps.serviceVerifier });
   return app;
 }

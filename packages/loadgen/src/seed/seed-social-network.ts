@@ -14,6 +14,13 @@ import { ApiError, createSocialApi, type Session, type SocialApi, type SocialApi
 import type { SocialGraph } from '../graph/social-graph.ts';
 import { createRng } from '../rng.ts';
 import { forEachConcurrent } from './concurrency.ts';
+import {
+  createInternalApi,
+  FOLLOW_BATCH_SIZE,
+  InternalApiError,
+  type InternalSeedTarget,
+  REGISTRATION_BATCH_SIZE,
+} from './internal-api.ts';
 import { generateSeedImage } from './seed-images.ts';
 import { commentText, postText } from './seed-text.ts';
 
@@ -55,6 +62,11 @@ export interface SeedOptions {
   known?: readonly SeededUser[];
   /** How long to wait for an uploaded image to be processed before posting without it (default 60 s). */
   mediaReadyTimeoutMs?: number;
+  /**
+   * A service client of the target and where its internal routes are: registrations and follows then
+   * go in bulk (ADR 0041). Absent: everything goes through the public API, as any client could do it.
+   */
+  internal?: InternalSeedTarget;
   /** Client settings (timeouts, retries, connections). */
   api?: Omit<SocialApiOptions, 'baseUrl'>;
   onProgress?: (phase: SeedPhase, done: number, total: number) => void;
@@ -169,6 +181,7 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
   const progress = options.onProgress ?? (() => {});
   const api = createSocialApi({ connections: concurrency * 2, ...options.api, baseUrl: options.baseUrl });
   const known = new Map((options.known ?? []).map((user) => [user.username, user]));
+  const internal = options.internal === undefined ? undefined : createInternalApi(options.internal);
   const users: LiveUser[] = new Array(graph.nodeCount);
   const result: Omit<SeedResult, 'users' | 'durationMs'> = {
     registered: 0,
@@ -266,7 +279,7 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
     // Users. Counts from the session (following, posts) let the later phases skip finished work.
     let done = 0;
     progress('users', 0, graph.nodeCount);
-    await forEachConcurrent(range(graph.nodeCount), concurrency, async (index) => {
+    const enrol = async (index: number) => {
       const username = seedUsername(prefix, index);
       const previous = known.get(username);
       if (previous && previous.accessTokenExpiresAt - Date.now() > TOKEN_MARGIN_MS) {
@@ -275,7 +288,59 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
         users[index] = live(index, await registerOrLogin(api, username, password, seedDisplayName(index), result));
       }
       progress('users', ++done, graph.nodeCount);
-    });
+    };
+    if (internal !== undefined) {
+      // A hundred registrations per request; a batch with an account that exists already (a resumed
+      // run) is refused whole, and its users then register or log in one by one.
+      const fresh = [...range(graph.nodeCount)].filter((index) => !known.has(seedUsername(prefix, index)));
+      const freshSet = new Set(fresh);
+      await forEachConcurrent(chunks(fresh, REGISTRATION_BATCH_SIZE), 2, async (chunk) => {
+        let sessions: Session[];
+        try {
+          sessions = await internal.registerMany(
+            chunk.map((index) => ({
+              username: seedUsername(prefix, index),
+              password,
+              displayName: seedDisplayName(index),
+            })),
+          );
+        } catch (error) {
+          if (!(error instanceof InternalApiError && error.status === 409)) throw error;
+          await forEachConcurrent(chunk, concurrency, enrol);
+          return;
+        }
+        chunk.forEach((index, position) => {
+          users[index] = live(index, sessions[position] as Session);
+        });
+        result.registered += chunk.length;
+        done += chunk.length;
+        progress('users', done, graph.nodeCount);
+      });
+      await forEachConcurrent(
+        [...range(graph.nodeCount)].filter((index) => !freshSet.has(index)),
+        concurrency,
+        enrol,
+      );
+    } else {
+      await forEachConcurrent(range(graph.nodeCount), concurrency, enrol);
+    }
+
+    // Images go up and through the media worker while the follows are written: they need only their
+    // author, and waiting for each one inside the posting loop would hold a posting slot per image.
+    const images = new Map<number, Promise<string[]>>();
+    if (imagesEvery > 0) {
+      const slots = createLimiter(Math.max(1, Math.floor(concurrency / 2)));
+      for (let number = 0; number < postsPerUser; number++) {
+        for (let author = 0; author < graph.nodeCount; author++) {
+          const global = number * graph.nodeCount + author;
+          const user = users[author] as LiveUser;
+          if ((global + 1) % imagesEvery !== 0 || user.postCount >= postsPerUser) continue;
+          const upload = slots(() => uploadImage(user, global));
+          upload.catch(() => undefined); // awaited (and its failure thrown) where the post needs it
+          images.set(global, upload);
+        }
+      }
+    }
 
     // Follows: every friendship both ways, as one flat task list so a high-degree user does not serialize.
     const followTasks = function* () {
@@ -291,12 +356,26 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
     const followTotal = countFollows(graph, users);
     done = 0;
     progress('follows', 0, followTotal);
-    await forEachConcurrent(followTasks(), concurrency, async ([u, v]) => {
-      const follower = users[u] as LiveUser;
-      await api.follow(await tokenOf(follower), (users[v] as LiveUser).id);
-      result.follows++;
-      progress('follows', ++done, followTotal);
-    });
+    if (internal !== undefined) {
+      // The same edges in the same order, a thousand per transaction; two requests in flight so that
+      // one is parsed while the other commits.
+      await forEachConcurrent(chunks(followTasks(), FOLLOW_BATCH_SIZE), 2, async (chunk) => {
+        const edges = chunk.map(([u, v]) => ({
+          followerId: (users[u] as LiveUser).id,
+          followeeId: (users[v] as LiveUser).id,
+        }));
+        result.follows += await internal.followMany(edges);
+        done += chunk.length;
+        progress('follows', done, followTotal);
+      });
+    } else {
+      await forEachConcurrent(followTasks(), concurrency, async ([u, v]) => {
+        const follower = users[u] as LiveUser;
+        await api.follow(await tokenOf(follower), (users[v] as LiveUser).id);
+        result.follows++;
+        progress('follows', ++done, followTotal);
+      });
+    }
 
     // Posts, round by round (everyone's first post, then everyone's second…), so timelines interleave.
     const postTotal = graph.nodeCount * postsPerUser;
@@ -314,7 +393,7 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
       } else {
         const global = number * graph.nodeCount + author;
         const rng = createRng(itemSeed(seed, global));
-        const mediaIds = imagesEvery > 0 && (global + 1) % imagesEvery === 0 ? await uploadImage(user, global) : [];
+        const mediaIds = (await images.get(global)) ?? [];
         try {
           const post = await api.createPost(
             await tokenOf(user),
@@ -365,27 +444,42 @@ async function registerOrLogin(
   displayName: string,
   counts: { registered: number; loggedIn: number },
 ): Promise<Session> {
-  try {
-    const session = await api.register(username, password, displayName);
-    counts.registered++;
-    return session;
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 409)) throw explainThrottle(error, 'REGISTER_ADDRESS_LIMIT');
-  }
-  try {
-    const session = await api.login(username, password);
-    counts.loggedIn++;
-    return session;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      throw new Error(
-        `${username} exists on the target with another password: seed with the password (or the seed state) ` +
-          'of the run that created it, or another username prefix',
-        { cause: error },
-      );
+  // A 409 can come from our own earlier attempt (retried after a 503 on a loaded machine) whose saga is
+  // still running — the account is pending and refuses logins until it finishes — or was compensated,
+  // and then the name is free again. So: register, else log in, else wait and start over, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const session = await api.register(username, password, displayName);
+      counts.registered++;
+      return session;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw explainThrottle(error, 'REGISTER_ADDRESS_LIMIT');
     }
-    throw explainThrottle(error, 'LOGIN_ADDRESS_LIMIT');
+    try {
+      const session = await api.login(username, password);
+      counts.loggedIn++;
+      return session;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401) || attempt >= LOGIN_ATTEMPTS_AFTER_CONFLICT) {
+        throw loginFailure(error, username);
+      }
+      await sleep(Math.min(1_000 * attempt, 5_000));
+    }
   }
+}
+
+// Long enough for auth's recovery loop to compensate a stale pending registration (30 s by default).
+const LOGIN_ATTEMPTS_AFTER_CONFLICT = 12;
+
+function loginFailure(error: unknown, username: string): unknown {
+  if (error instanceof ApiError && error.status === 401) {
+    return new Error(
+      `${username} exists on the target with another password: seed with the password (or the seed state) ` +
+        'of the run that created it, or another username prefix',
+      { cause: error },
+    );
+  }
+  return explainThrottle(error, 'LOGIN_ADDRESS_LIMIT');
 }
 
 /** A 429 that was too long to wait for: say which auth setting the target should raise. */
@@ -400,6 +494,34 @@ function explainThrottle(error: unknown, setting: string): unknown {
 
 function* range(n: number): Generator<number> {
   for (let i = 0; i < n; i++) yield i;
+}
+
+/** Runs at most `n` of the given tasks at once, in call order. */
+function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 function countFollows(graph: SocialGraph, users: readonly LiveUser[]): number {

@@ -9,6 +9,10 @@ import type { TokenIssuer } from '../keys/token-issuer.ts';
 export interface UserDirectory {
   /** PUT /internal/users/:id — idempotent, so the client may retry it after a timeout. */
   createProfile(userId: string, profile: { username: string; displayName?: string | undefined }): Promise<UserProfile>;
+  /** POST /internal/users/bulk — many profiles in one transaction, in request order (bulk registration). */
+  createProfiles(
+    profiles: readonly { id: string; username: string; displayName?: string | undefined }[],
+  ): Promise<UserProfile[]>;
   /** DELETE /internal/users/:id — 204 whether or not the profile existed (the compensation). */
   deleteProfile(userId: string): Promise<void>;
   getProfile(userId: string, accessToken: string): Promise<UserProfile>;
@@ -21,6 +25,13 @@ export function createUserDirectory(client: ServiceClient, tokens: TokenIssuer):
     async createProfile(userId, { username, displayName }) {
       const body = displayName === undefined ? { username } : { username, displayName };
       return client.put<UserProfile>(path(userId), body, { headers: await serviceAuth() });
+    },
+    async createProfiles(profiles) {
+      const body = { users: profiles };
+      const answer = await client.post<{ items: UserProfile[] }>('/internal/users/bulk', body, {
+        headers: await serviceAuth(),
+      });
+      return answer.items;
     },
     async deleteProfile(userId) {
       await client.delete(path(userId), { headers: await serviceAuth() });

@@ -2,6 +2,7 @@
 // the saga is tested over the wire (service client, timeouts, retries, service-token verification
 // with kit's verifier against auth's JWKS) while the real user service is built in parallel:
 //   PUT    /internal/users/:id   {username, displayName?}  201 created | 200 same id+username | 409
+//   POST   /internal/users/bulk {users: [{id, username, displayName?}]}  200 {items} | 409 (all or nothing)
 //   DELETE /internal/users/:id                              204 always
 //   GET    /api/v1/users/:id     (user access token)        200 profile | 404
 // `mode` makes it fail on purpose.
@@ -105,6 +106,20 @@ export async function startFakeUserService(options: {
         if (state.mode === 'slow-answer') await pause();
         if (state.mode === 'fail-after-create') throw new Error('crashed after creating the profile');
         return reply.code(201).send(profile);
+      },
+    );
+    routes.post<{ Body: { users: { id: string; username: string; displayName?: string }[] } }>(
+      '/internal/users/bulk',
+      async (request) => {
+        await verify(request, 'scalegram-internal');
+        if (state.mode === 'unavailable') throw new HttpProblem(503, 'unavailable', 'Unavailable');
+        const taken = new Set([...state.profiles.values()].map((profile) => profile.username.toLowerCase()));
+        if (request.body.users.some((user) => taken.has(user.username.toLowerCase()))) {
+          throw new HttpProblem(409, 'username-taken', 'Conflict');
+        }
+        const items = request.body.users.map((user) => profileOf(user.id, user.username, user.displayName));
+        for (const profile of items) state.profiles.set(profile.id, profile);
+        return { items };
       },
     );
     routes.delete<{ Params: { id: string } }>('/internal/users/:id', async (request, reply) => {

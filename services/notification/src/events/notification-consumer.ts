@@ -16,8 +16,15 @@ import type { RelationalDatabase } from '@scalegram/relational/port';
 import { intentsFor, mentionsOf } from '../domain/notification-intents.ts';
 import type { LiveHub } from '../live/live-hub.ts';
 import { rememberUser, resolveUsernames } from '../store/known-users.ts';
-import { applyNotificationEvent, deletePostNotifications, forgetUser } from '../store/notification-commands.ts';
+import { applyNotificationEvents, type BatchItem } from '../store/notification-batch-commands.ts';
+import {
+  type ApplyResult,
+  applyNotificationEvent,
+  deletePostNotifications,
+  forgetUser,
+} from '../store/notification-commands.ts';
 import type { NotificationDatabase } from '../store/schema.ts';
+import { type BatchOutcome, createEventBatcher } from './event-batcher.ts';
 
 // Far longer than any redelivery can take (ackWait × maxDeliver with back-off is minutes).
 const PROCESSED_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -63,6 +70,10 @@ export async function processNotificationEvent(deps: NotificationEventDeps, even
   const result = await applyNotificationEvent(deps.database, event.id, intents, {
     followWindowMs: deps.followWindowMs,
   });
+  return announce(deps, result);
+}
+
+async function announce(deps: NotificationEventDeps, result: ApplyResult): Promise<Outcome> {
   if (result.kind === 'applied') {
     await Promise.all(
       result.changes.map((change) =>
@@ -75,12 +86,89 @@ export async function processNotificationEvent(deps: NotificationEventDeps, even
   return 'duplicate';
 }
 
+/**
+ * Applies events in order with the outcome each would have alone: the notifications of consecutive
+ * follow, like, comment and mention events in one transaction (notification-batch-commands.ts), the
+ * rest (registrations, deletions) one by one where they stand. Each event's outcome or error is its own.
+ */
+export async function processNotificationEvents(
+  deps: NotificationEventDeps,
+  events: readonly Event[],
+): Promise<BatchOutcome<Outcome>[]> {
+  const outcomes: BatchOutcome<Outcome>[] = new Array(events.length);
+  let run: { index: number; item: BatchItem }[] = [];
+  const flush = async () => {
+    if (run.length === 0) return;
+    const pending = run;
+    run = [];
+    let results: ApplyResult[];
+    try {
+      results = await applyNotificationEvents(
+        deps.database,
+        pending.map((entry) => entry.item),
+        { followWindowMs: deps.followWindowMs },
+      );
+    } catch {
+      // The batch failed as a whole: one at a time, so that only the event at fault fails.
+      for (const { index } of pending)
+        outcomes[index] = await settle(() => processNotificationEvent(deps, events[index] as Event));
+      return;
+    }
+    for (const [position, { index }] of pending.entries()) {
+      outcomes[index] = await settle(() => announce(deps, results[position] as ApplyResult));
+    }
+  };
+  for (const [index, event] of events.entries()) {
+    if (!INTENT_EVENTS.has(event.type)) {
+      await flush();
+      outcomes[index] = await settle(() => processNotificationEvent(deps, event));
+      continue;
+    }
+    const prepared = await settle(() => intentsOf(deps, event));
+    if (!prepared.ok) outcomes[index] = prepared;
+    else if (typeof prepared.value === 'string') outcomes[index] = { ok: true, value: prepared.value };
+    else run.push({ index, item: { eventId: event.id, intents: prepared.value } });
+  }
+  await flush();
+  return outcomes;
+}
+
+const INTENT_EVENTS = new Set<string>([
+  UserEventType.followed,
+  PostEventType.liked,
+  PostEventType.commented,
+  PostEventType.created,
+  PostEventType.updated,
+]);
+
+async function settle<R>(run: () => Promise<R>): Promise<BatchOutcome<R>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** An event's intents, or the outcome it has without any ('ignored', 'retry-later'). */
+async function intentsOf(
+  deps: NotificationEventDeps,
+  event: Event,
+): Promise<ReturnType<typeof intentsFor> | 'ignored' | 'retry-later'> {
+  const mentions = mentionsOf(event);
+  const users = await resolveUsernames(deps.database, mentions);
+  if (users.size < mentions.length && Date.now() - Date.parse(event.time) < deps.mentionGraceMs) return 'retry-later';
+  const intents = intentsFor(event, users);
+  return intents.length === 0 ? 'ignored' : intents;
+}
+
 export interface NotificationConsumerOptions extends NotificationEventDeps {
   bus: MessageBus;
   streams: { users: string; posts: string; subjectPrefix: string };
   durables: { users: string; posts: string };
-  /** Events applied at once per stream by this replica (default 1). */
+  /** Events handled at once per stream by this replica (default 1); those in flight together form a batch. */
   concurrency?: number;
+  /** Most events applied in one transaction (default 200). */
+  maxBatch?: number;
   logger?: BusLogger;
 }
 
@@ -97,9 +185,14 @@ export async function startNotificationConsumer(options: NotificationConsumerOpt
     streamConfig(POSTS_STREAM, { name: streams.posts, subjectPrefix: streams.subjectPrefix }),
   );
 
+  // The events handed to this replica's handlers at once are applied together (one transaction).
+  const batched = createEventBatcher<Event, Outcome>(
+    (events) => processNotificationEvents(options, events),
+    options.maxBatch ?? 200,
+  );
   const handle = async (event: Event, control: DeliveryControl) => {
     // A thrown error (database down, bus down) naks with back-off; returning acks.
-    const outcome = await processNotificationEvent(options, event);
+    const outcome = await batched(event);
     if (outcome === 'retry-later') control.nak(MENTION_RETRY_MS);
   };
   const settings = {
