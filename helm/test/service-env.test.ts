@@ -212,3 +212,21 @@ test('every deployable that provisions streams replicates them on the NATS clust
   expect(streamReplicas('dev')).toEqual(['1']);
   expect(streamReplicas('default')).toEqual(['1']);
 });
+
+test('the namespace value reaches every deployable and names the bucket, unless the bucket is set', () => {
+  const objects = template(['--set', 'namespace=team-b']);
+  const workloads = [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')];
+  expect(workloads.length).toBeGreaterThan(0);
+  for (const workload of workloads) {
+    expect({ workload: workload.metadata.name, NAMESPACE: environmentOf(objects, workload).get('NAMESPACE') }).toEqual({
+      workload: workload.metadata.name,
+      NAMESPACE: 'team-b',
+    });
+  }
+  const media = ofKind(objects, 'Deployment').find((d) => d.metadata.labels?.['app.kubernetes.io/name'] === 'media');
+  // No S3_BUCKET: the service names it `<namespace>-media` itself.
+  expect(media && environmentOf(objects, media).get('S3_BUCKET')).toBeUndefined();
+  const named = template(['--set', 'minio.bucket=photos']);
+  const namedMedia = ofKind(named, 'Deployment').find((d) => d.metadata.labels?.['app.kubernetes.io/name'] === 'media');
+  expect(namedMedia && environmentOf(named, namedMedia).get('S3_BUCKET')).toBe('photos');
+});

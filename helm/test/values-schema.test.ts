@@ -17,6 +17,8 @@ test.each([
   ['defaults.autoscaling.targetCPUUtilizationPercentage=150', /targetCPUUtilizationPercentage/],
   ['defaults.resources.limits.memory=lots', /memory/],
   ['logLevel=loud', /logLevel/],
+  ['namespace=Team_B', /namespace/],
+  ['namespace=a-', /namespace/],
   ['nats.replicas=2', /nats\/replicas/],
   ['postgres.databases.post.shards=0', /shards/],
   ['postgres.image.tag=latest', /postgres\/image\/tag/],

@@ -130,7 +130,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Sup
       });
     }
     const startedAt = Date.now();
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': its output is read to the end, so the last line is the one that explains it.
+    child.on('close', (code, signal) => {
       children.delete(instance);
       if (stopping || restarting) return;
       if (code === EXIT_CONFIGURATION) {
@@ -167,7 +168,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Sup
             const child = children.get(instance);
             if (child === undefined || child.exitCode !== null) return resolve();
             const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-            child.once('exit', () => {
+            child.once('close', () => {
               clearTimeout(kill);
               resolve();
             });

@@ -17,8 +17,10 @@ export function prefix(name: string, width: number, colour: number | undefined):
 }
 
 interface PinoLine {
-  level?: number;
-  time?: number;
+  /** The kit logs the level's name (`"info"`); pino's default is its number (30). */
+  level?: number | string;
+  /** ISO 8601 from the kit; epoch milliseconds by pino's default. */
+  time?: number | string;
   msg?: string;
   err?: { message?: string };
   req?: { method?: string; url?: string };
@@ -29,7 +31,7 @@ interface PinoLine {
   spanId?: string;
 }
 
-function clock(time: number | undefined): string {
+function clock(time: number | string | undefined): string {
   return new Date(time ?? Date.now()).toISOString().slice(11, 19);
 }
 
@@ -41,7 +43,9 @@ export function formatLogLine(line: string): string {
   } catch {
     return line;
   }
-  const level = (LEVELS[entry.level ?? 30] ?? 'INFO').padEnd(5);
+  const level = (
+    typeof entry.level === 'string' ? entry.level.toUpperCase() : (LEVELS[entry.level ?? 30] ?? 'INFO')
+  ).padEnd(5);
   const parts = [clock(entry.time), level, entry.msg ?? ''];
   if (entry.req?.method) parts.push(`${entry.req.method} ${entry.req.url ?? ''}`);
   if (entry.res?.statusCode !== undefined) parts.push(String(entry.res.statusCode));

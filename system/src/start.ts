@@ -17,6 +17,7 @@ import { DEFAULT_PORTS, DEPLOYABLES, type Deployable, type SystemPlan, urlOf } f
 import { waitForAllReady, waitForReady } from './wait-for-ready.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LOCAL_READY_TIMEOUT_MS = 300_000;
 
 function say(message: string): void {
   process.stdout.write(`\x1b[36m[scalegram]\x1b[0m ${message}\n`);
@@ -162,6 +163,8 @@ async function run(options: StartOptions): Promise<void> {
         replicas: options.replicas,
         signal: startUp.signal,
         onFatal: (error) => fail(error),
+        // Eleven Node processes starting at once on a busy two-core laptop can take minutes.
+        readyTimeoutMs: LOCAL_READY_TIMEOUT_MS,
       });
     } catch (error) {
       if (startUp.signal.aborted) return stoppedDuringStartUp();
@@ -181,7 +184,7 @@ async function run(options: StartOptions): Promise<void> {
   }
 
   try {
-    await waitForAllReady(readinessUrls, 120_000);
+    await waitForAllReady(readinessUrls, options.mode === 'local' ? LOCAL_READY_TIMEOUT_MS : 120_000);
     await afterStart(options, plan, gatewayUrl, restartGateway, () => stopping);
   } catch (error) {
     await fail(error as Error);

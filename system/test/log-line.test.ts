@@ -31,6 +31,11 @@ describe('formatLogLine', () => {
     );
   });
 
+  it('reads the kit’s own format too: the level by name and the time in ISO 8601', () => {
+    const line = JSON.stringify({ level: 'warn', time: '2026-11-22T12:03:04.000Z', service: 'feed', msg: 'slow' });
+    expect(formatLogLine(line)).toBe('12:03:04 WARN  slow');
+  });
+
   it('keeps the error message of an error line', () => {
     const line = JSON.stringify({ level: 50, time: 0, msg: 'relay failed', err: { message: 'connection refused' } });
     expect(formatLogLine(line)).toBe('00:00:00 ERROR relay failed — connection refused');

@@ -1,7 +1,8 @@
 {{/*
 Each deployable's environment, read by its src/config.ts (the chart's tests check every variable here
 against that schema). A template renders YAML with `config` (plain values, the ConfigMap) and
-`secrets` (env entries read from Secrets). PORT, LOG_LEVEL and SHUTDOWN_TIMEOUT_MS are added for all.
+`secrets` (env entries read from Secrets). PORT, LOG_LEVEL, NAMESPACE and SHUTDOWN_TIMEOUT_MS are added
+for all.
 */}}
 
 {{/* An env entry from a Secret: (dict "env" "DATABASE_URL" "secret" "name" "key" "key") */}}
@@ -144,7 +145,9 @@ config:
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
   S3_ENDPOINT: {{ include "scalegram.s3Endpoint" . }}
-  S3_BUCKET: {{ .Values.minio.bucket | quote }}
+  {{- with .Values.minio.bucket }}
+  S3_BUCKET: {{ . | quote }}
+  {{- end }}
   S3_REGION: {{ .Values.minio.region | quote }}
   {{- if and .Values.ingress.enabled .Values.ingress.objectStoreHost (not .Values.minio.external.enabled) }}
   S3_PUBLIC_URL: {{ printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.objectStoreHost }}
@@ -159,7 +162,9 @@ config:
   NATS_URL: {{ include "scalegram.natsUrl" . }}
   NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   S3_ENDPOINT: {{ include "scalegram.s3Endpoint" . }}
-  S3_BUCKET: {{ .Values.minio.bucket | quote }}
+  {{- with .Values.minio.bucket }}
+  S3_BUCKET: {{ . | quote }}
+  {{- end }}
   S3_REGION: {{ .Values.minio.region | quote }}
   # Videos are copied here for ffmpeg: an emptyDir, since the root filesystem is read-only.
   TEMP_DIRECTORY: /tmp

@@ -13,13 +13,18 @@ export function isConfigurationProblem(error: unknown): error is Error {
   return error instanceof ConfigError || (error instanceof ConflictError && error.code === 'stream-subjects-taken');
 }
 
-/** Runs `start`; on a configuration problem logs it (pino's JSON line format) and exits with 78. */
+/** Runs `start`; on a configuration problem logs it (in the kit's JSON line format) and exits with 78. */
 export async function startOrExit<T>(name: string, start: () => Promise<T>): Promise<T> {
   try {
     return await start();
   } catch (error) {
     if (!isConfigurationProblem(error)) throw error;
-    const line = { level: 60, time: Date.now(), name, msg: `cannot start: ${error.message}` };
+    const line = {
+      level: 'fatal',
+      time: new Date().toISOString(),
+      service: name,
+      msg: `cannot start: ${error.message}`,
+    };
     process.stderr.write(`${JSON.stringify(line)}\n`);
     process.exit(EXIT_CONFIGURATION);
   }

@@ -31,7 +31,8 @@ export async function createUpload(
   }
   if (!decision.ok) {
     throw new HttpProblem(413, 'media-too-large', 'Content Too Large', {
-      detail: `a ${decision.kind} may have at most ${decision.maxBytes} bytes`,
+      // "an image", "a video": the article follows the kind.
+      detail: `${decision.kind === 'image' ? 'an' : 'a'} ${decision.kind} may have at most ${decision.maxBytes} bytes`,
       extra: { maxBytes: decision.maxBytes },
     });
   }

@@ -194,7 +194,11 @@ export function describeMediaFlow(kind: StoreKind): void {
       const user = await h.user();
       const tooLarge = await createUpload(h, user.headers, { contentType: 'image/png', size: 1024 * 1024 + 1 });
       expect(tooLarge.status).toBe(413);
-      expect(tooLarge.body).toMatchObject({ code: 'media-too-large', maxBytes: 1024 * 1024 });
+      expect(tooLarge.body).toMatchObject({
+        code: 'media-too-large',
+        maxBytes: 1024 * 1024,
+        detail: `an image may have at most ${1024 * 1024} bytes`,
+      });
       const text = await createUpload(h, user.headers, { contentType: 'text/plain', size: 10 });
       expect(text.status).toBe(415);
       expect(text.body).toMatchObject({ code: 'unsupported-media-type' });
