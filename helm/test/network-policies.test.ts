@@ -12,7 +12,7 @@ import { podTemplates } from './support/pods.ts';
 const CALLS: Record<string, string[]> = {
   gateway: ['auth', 'user', 'post', 'media', 'feed', 'search', 'notification'],
   auth: ['user'],
-  user: ['auth'],
+  user: ['auth', 'media'],
   post: ['auth', 'media'],
   media: ['auth'],
   'media-worker': [],

@@ -151,6 +151,8 @@ function plannedEnvironment(deployable: Deployable, plan: SystemPlan): Record<st
         ...jwks,
         ...nats,
         ...(infra ? { DATABASE_URL: infra.databases.user, REDIS_URL: infra.redisUrl } : {}),
+        // A new avatar is checked with the media service (yours, ready, an image).
+        MEDIA_SERVICE_URL: urlOf(plan, 'media'),
       };
     case 'post':
       return {

@@ -117,6 +117,10 @@ config:
   NATS_STREAM_REPLICAS: {{ include "scalegram.streamReplicas" . | quote }}
   JWKS_URL: {{ include "scalegram.jwksUrl" . }}
   AUTH_ISSUER: {{ .Values.authIssuer | quote }}
+  {{- if include "scalegram.serviceEnabled" (dict "root" . "name" "media") }}
+  # A new avatar is checked with the media service (yours, ready, an image).
+  MEDIA_SERVICE_URL: {{ include "scalegram.serviceUrl" (dict "root" . "name" "media") }}
+  {{- end }}
   {{- with $redis.config }}
   {{- toYaml . | nindent 2 }}
   {{- end }}

@@ -42,7 +42,7 @@ auth:
   calls: [user]
   stores: ["postgres:auth", redis]
 user:
-  calls: [auth]
+  calls: [auth, media]
   stores: ["postgres:user", redis, nats]
 post:
   calls: [auth, media]

@@ -7,6 +7,7 @@ import { authenticationPlugin } from '@scalegram/kit/authentication';
 import type { LogLevel } from '@scalegram/kit/logging';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import type { RelationalDatabase } from '@scalegram/relational/port';
+import { type AvatarChecker, createAvatarChecker } from './media/avatar-checker.ts';
 import { followRoutes } from './routes/follow-routes.ts';
 import { internalFollowBatchRoutes } from './routes/internal-follow-batch-routes.ts';
 import { internalUserBulkRoutes } from './routes/internal-user-bulk-routes.ts';
@@ -33,6 +34,8 @@ export interface UserAppDeps {
   serviceVerifier: AccessTokenVerifier;
   /** How long a cached profile may be served; also the bound on staleness (ADR 0018). */
   profileCacheTtlMs: number;
+  /** Checks a new avatarMediaId with the media service; default: none configured (every avatar → 503). */
+  avatars?: AvatarChecker;
   logLevel?: LogLevel;
   logDestination?: AppOptions['logDestination'];
 }
@@ -60,7 +63,11 @@ export function buildUserApp(deps: UserAppDeps): App {
   };
 
   app.register(authenticationPlugin, { verifier: deps.userVerifier });
-  app.register(profileRoutes, { prefix: '/api/v1', context });
+  app.register(profileRoutes, {
+    prefix: '/api/v1',
+    context,
+    avatars: deps.avatars ?? createAvatarChecker(undefined),
+  });
   app.register(followRoutes, { prefix: '/api/v1', context });
   app.register(userSearchRoutes, { prefix: '/api/v1', context });
   app.register(internalUserRoutes, { context, serviceVerifier: deps.serviceVerifier });

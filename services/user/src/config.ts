@@ -17,6 +17,12 @@ export const UserConfigSchema = Type.Object({
   AUTH_ISSUER: Type.String({ minLength: 1, default: 'scalegram-auth' }),
   /** Cache entries live at most this long, which bounds how stale a profile can ever be (ADR 0018). */
   PROFILE_CACHE_TTL_MS: Type.Integer({ minimum: 1, default: 60_000 }),
+  /**
+   * The media service, which checks a new avatar (yours, ready, an image); unset: avatars cannot be set
+   * (503 `media-unavailable`).
+   */
+  MEDIA_SERVICE_URL: Type.Optional(Type.String({ minLength: 1, pattern: '^https?://' })),
+  MEDIA_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 2000 }),
   /** Prefix of this service's keys in a shared Redis; default `<NAMESPACE>:user:`. */
   KV_KEY_PREFIX: Type.Optional(Type.String({ minLength: 1 })),
 });

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { createAccessTokenVerifier } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';
+import { ServiceClient } from '@scalegram/kit/service-client';
 import { openKeyValueStore } from '@scalegram/kv/open-store';
 import { openBus } from '@scalegram/queue/open-bus';
 import type { MessageBus } from '@scalegram/queue/port';
@@ -14,6 +15,7 @@ import { buildUserApp } from './app.ts';
 import { SERVICE_AUDIENCE, USER_AUDIENCE, type UserConfig, userKeyPrefix } from './config.ts';
 import { startPostCountConsumer } from './events/post-count-consumer.ts';
 import { startUserEventRelay } from './events/user-event-relay.ts';
+import { createAvatarChecker } from './media/avatar-checker.ts';
 import { migrateUserDatabase } from './store/migrate-user-database.ts';
 import type { UserDatabase } from './store/schema.ts';
 
@@ -46,9 +48,14 @@ export async function startUserService(config: UserConfig, shared: SharedInfrast
 
   const verifier = (audience: string) =>
     createAccessTokenVerifier({ jwks: config.JWKS_URL, issuer: config.AUTH_ISSUER, audience });
+  const mediaClient =
+    config.MEDIA_SERVICE_URL === undefined
+      ? undefined
+      : new ServiceClient({ name: 'media', baseUrl: config.MEDIA_SERVICE_URL, timeoutMs: config.MEDIA_TIMEOUT_MS });
   const app = buildUserApp({
     database,
     kv,
+    avatars: createAvatarChecker(mediaClient),
     userVerifier: verifier(USER_AUDIENCE),
     serviceVerifier: verifier(SERVICE_AUDIENCE),
     profileCacheTtlMs: config.PROFILE_CACHE_TTL_MS,
@@ -67,6 +74,7 @@ export async function startUserService(config: UserConfig, shared: SharedInfrast
   app.addHook('onClose', () => kv.close());
   if (shared.bus === undefined) app.addHook('onClose', () => bus.close());
   app.addHook('onClose', () => relay.stop());
+  if (mediaClient !== undefined) app.addHook('onClose', () => mediaClient.close());
 
   // Profiles' post counts follow the post service's post.created / post.deleted events; registered last,
   // so it stops (drains its in-flight event) before the bus and the database close.

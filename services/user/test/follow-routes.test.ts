@@ -191,8 +191,9 @@ describe('authorization matrix: A can never change B', () => {
       headers: bearer(a.token),
       payload: { displayName: 'hacked' },
     });
-    expect(patchOther.statusCode).toBe(404);
-    expect(patchOther.json().code).toBe('route-not-found');
+    expect(patchOther.statusCode).toBe(405);
+    expect(patchOther.headers.allow).toBe('GET, HEAD');
+    expect(patchOther.json().code).toBe('method-not-allowed');
     // ...smuggling an id in the body is refused...
     const smuggled = await h.app.inject({
       method: 'PATCH',

@@ -6,12 +6,19 @@ import type { App } from '@scalegram/kit/app';
 import { requireUserId } from '@scalegram/kit/authentication';
 import { BEARER_AUTH } from '@scalegram/kit/openapi-responses';
 import { updateProfile } from '../commands/profile-commands.ts';
+import type { AvatarChecker } from '../media/avatar-checker.ts';
 import { getProfile, getProfileByUsername } from '../queries/profile-queries.ts';
 import type { UserContext } from '../user-context.ts';
 import { AUTHENTICATED_ERRORS, ProblemRef, ProfileRef, UpdateProfileBody, UsernameParams } from './route-schemas.ts';
 import { assertStorableId } from './storable-id.ts';
 
-export async function profileRoutes(app: App, { context }: { context: UserContext }): Promise<void> {
+export interface ProfileRoutesOptions {
+  context: UserContext;
+  /** The media service's word on a new avatar (the media service owns media). */
+  avatars: AvatarChecker;
+}
+
+export async function profileRoutes(app: App, { context, avatars }: ProfileRoutesOptions): Promise<void> {
   // Before validation: an anonymous caller gets 401, whatever it sent.
   app.addHook('preValidation', app.authenticate);
 
@@ -42,12 +49,24 @@ export async function profileRoutes(app: App, { context }: { context: UserContex
         security: BEARER_AUTH,
         tags: ['users'],
         body: UpdateProfileBody,
-        response: { 200: ProfileRef, ...AUTHENTICATED_ERRORS, 404: ProblemRef, 413: ProblemRef, 415: ProblemRef },
+        response: {
+          200: ProfileRef,
+          ...AUTHENTICATED_ERRORS,
+          404: ProblemRef,
+          413: ProblemRef,
+          415: ProblemRef,
+          422: ProblemRef,
+        },
       },
     },
     async (request) => {
       const userId = requireUserId(request);
-      assertStorableId(request.body.avatarMediaId, '/body/avatarMediaId');
+      const { avatarMediaId } = request.body;
+      assertStorableId(avatarMediaId, '/body/avatarMediaId');
+      // Checked like a post's media (yours, ready, an image) before anything is written; null removes it.
+      if (typeof avatarMediaId === 'string') {
+        await avatars.assertUsable(userId, avatarMediaId, request.headers.authorization as string);
+      }
       return updateProfile(context, userId, request.body);
     },
   );

@@ -1,11 +1,14 @@
 // The user app on real servers (local PostgreSQL and Redis), with helpers to call it like a client.
 import { randomBytes } from 'node:crypto';
 import type { App } from '@scalegram/kit/app';
+import { ServiceClient } from '@scalegram/kit/service-client';
 import type { KeyValueStore } from '@scalegram/kv/port';
 import { createRedisStore } from '@scalegram/kv/redis-store';
 import { createIdGenerator } from '@scalegram/relational/id-generator';
 import { startTokenIssuer, type TokenIssuer } from '@scalegram/test-support/token-issuer';
 import { buildUserApp } from '../../src/app.ts';
+import { createAvatarChecker } from '../../src/media/avatar-checker.ts';
+import { type FakeMediaService, startMediaService } from './media-server.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -20,6 +23,8 @@ export interface Harness {
   kv: KeyValueStore;
   keyPrefix: string;
   tokens: TokenIssuer;
+  /** The media service the avatar check asks (its internal batch route, as the contract says). */
+  media: FakeMediaService;
   /** Creates a user through the internal route, as the auth saga does; returns the id and a token. */
   register(username?: string): Promise<{ id: string; username: string; token: string }>;
   close(): Promise<void>;
@@ -36,9 +41,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const db = await createTestDatabase();
   const keyPrefix = `test:user:${randomBytes(6).toString('hex')}:`;
   const kv = options.kv ?? (await createRedisStore({ url: REDIS_URL, keyPrefix }));
+  const media = await startMediaService(tokens.userVerifier);
+  const mediaClient = new ServiceClient({ name: 'media', baseUrl: media.url, timeoutMs: 2000 });
   const app = buildUserApp({
     database: db.database,
     kv,
+    avatars: createAvatarChecker(mediaClient),
     userVerifier: tokens.userVerifier,
     serviceVerifier: tokens.serviceVerifier,
     profileCacheTtlMs: options.profileCacheTtlMs ?? 30_000,
@@ -54,6 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     kv,
     keyPrefix,
     tokens,
+    media,
     async register(username = uniqueName()) {
       const id = await newUserId();
       const response = await app.inject({
@@ -68,6 +77,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await app.close();
+      await mediaClient.close();
+      await media.close();
       // Remove every cache key this run can have written (the port has no SCAN, on purpose).
       const rows = await db.database.db.selectFrom('users').select(['id', 'username']).execute();
       const keys = [
