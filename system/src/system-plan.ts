@@ -143,6 +143,9 @@ function plannedEnvironment(deployable: Deployable, plan: SystemPlan): Record<st
         // after ten registrations. Per-username login throttling stays on.
         REGISTER_ADDRESS_LIMIT: '1000000',
         LOGIN_ADDRESS_LIMIT: '1000000',
+        // Every service shares the laptop's cores (and, embedded, one PGlite): a registration's call to
+        // the user service can wait behind seeding's batches far longer than a pod's 2 s.
+        USER_SERVICE_TIMEOUT_MS: '15000',
         ...(plan.serviceClients ? { SERVICE_CLIENTS: serviceClientsVariable(plan.serviceClients) } : {}),
       };
     case 'user':

@@ -10,12 +10,13 @@ describe('seed ETA', () => {
     expect(eta.secondsLeft()).toBeUndefined();
     clock = 10_000;
     eta.update('users', 50, 100);
-    // 50 units in 10 s; total work = 100 + 450 + 200 + 180 + 100 = 1030 units, 980 to go.
-    expect(eta.secondsLeft()).toBeCloseTo((10 / 50) * 980, 5);
+    // 50 units in 10 s; total work = 100 + 70 + 100 + 80 + 40 = 390 units, 340 to go.
+    expect(eta.secondsLeft()).toBeCloseTo((10 / 50) * 340, 5);
     // Follows started: users count as done whatever their counter said; a faster pace shortens the rest.
     clock = 20_000;
     eta.update('follows', 500, 1_000);
-    expect(eta.secondsLeft()).toBeCloseTo((20 / 325) * 705, 5);
+    // 100 + 35 = 135 units done in 20 s, 255 to go.
+    expect(eta.secondsLeft()).toBeCloseTo((20 / 135) * 255, 5);
     clock = 60_000;
     eta.update('comments', 200, 200);
     expect(eta.secondsLeft()).toBe(0);

@@ -8,9 +8,9 @@ import type { SeedPhase } from './seed-social-network.ts';
 export type PhaseWeights = Readonly<Record<SeedPhase, number>>;
 
 /** Relative cost of one item per phase, through the public API. */
-export const PUBLIC_WEIGHTS: PhaseWeights = { users: 1, follows: 0.45, posts: 1, likes: 0.45, comments: 0.5 };
+export const PUBLIC_WEIGHTS: PhaseWeights = { users: 1, follows: 0.07, posts: 0.5, likes: 0.2, comments: 0.2 };
 /** In bulk (ADR 0041): a registration is one of a hundred per request, a follow a row of a thousand. */
-export const BULK_WEIGHTS: PhaseWeights = { ...PUBLIC_WEIGHTS, users: 0.3, follows: 0.03 };
+export const BULK_WEIGHTS: PhaseWeights = { users: 1, follows: 0.01, posts: 4, likes: 0.5, comments: 0.6 };
 
 export const SEED_PHASES: readonly SeedPhase[] = ['users', 'follows', 'posts', 'likes', 'comments'];
 

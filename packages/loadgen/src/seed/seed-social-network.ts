@@ -305,7 +305,9 @@ export async function seedSocialNetwork(options: SeedOptions): Promise<SeedResul
             })),
           );
         } catch (error) {
-          if (!(error instanceof InternalApiError && error.status === 409)) throw error;
+          // 409: an account exists already (a resumed run). 503: the outcome is unknown and the pending
+          // accounts are left to auth's recovery loop. Either way, one by one: register, log in, or wait.
+          if (!(error instanceof InternalApiError && (error.status === 409 || error.status === 503))) throw error;
           await forEachConcurrent(chunk, concurrency, enrol);
           return;
         }
