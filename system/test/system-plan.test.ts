@@ -116,6 +116,17 @@ describe('environmentFor', () => {
     expect(environmentFor('post', plan).FEED_CELEBRITY_THRESHOLD).toBeUndefined();
   });
 
+  it('lets --set gateway.CORS_ORIGINS allow a web client’s origins, and gives the user service the media service', () => {
+    const plan = { ...embedded, settings: { gateway: { CORS_ORIGINS: 'http://localhost:5173,https://app.example' } } };
+    expect(() => checkSettings(plan, DEPLOYABLES)).not.toThrow();
+    expect(loadGatewayConfig(environmentFor('gateway', plan)).CORS_ORIGINS).toBe(
+      'http://localhost:5173,https://app.example',
+    );
+    expect(loadUserConfig(environmentFor('user', embedded)).MEDIA_SERVICE_URL).toBe(
+      `http://127.0.0.1:${DEFAULT_PORTS.media}`,
+    );
+  });
+
   it('checks --set against the service’s own schema: unknown variables and bad values are usage errors', () => {
     const check = (settings: SystemPlan['settings']) => () => checkSettings({ ...embedded, settings }, DEPLOYABLES);
     expect(check({ feed: { FEED_CELEBRITY_THRESHOLD: '50' }, search: { SEARCH_MIN_SCORE: '0.2' } })).not.toThrow();
