@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createNatsBus } from '@scalegram/queue/nats-bus';
+import { type PrivateNats, startPrivateNats } from '@scalegram/test-support/private-nats';
+import { type PrivateRedis, startPrivateRedis } from '@scalegram/test-support/private-redis';
 import { dropLocalDatabases } from '../src/local-infrastructure.ts';
 import { JourneyClient } from './support/journey-client.ts';
 import { mainJourney, registrationRace } from './support/journeys.ts';
-import { type PrivateServer, startPrivateNats, startPrivateRedis } from './support/private-servers.ts';
 import { freeBase, runStart, type StartProcess, until } from './support/start-process.ts';
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -28,8 +29,8 @@ interface LocalSystem {
   dataDir: string;
 }
 
-let nats: PrivateServer | undefined;
-let redis: PrivateServer | undefined;
+let nats: PrivateNats | undefined;
+let redis: PrivateRedis | undefined;
 let env: NodeJS.ProcessEnv;
 const namespaces: string[] = [];
 
@@ -68,7 +69,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([nats?.stop(), redis?.stop()]);
+  await Promise.all([nats?.destroy(), redis?.stop()]);
   for (const namespace of namespaces) await dropLocalDatabases(POSTGRES_URL, namespace, POST_SHARDS);
 }, 120_000);
 
@@ -159,7 +160,7 @@ describe('Ctrl-C during a local start-up', () => {
 describe('a NATS server where another stream already holds the namespace’s subjects', () => {
   it('stops the start with one error naming that stream and the setting, instead of restarting', async () => {
     const namespace = `e2e-c-${RUN}`;
-    const foreign = await createNatsBus({ servers: (nats as PrivateServer).url, name: 'foreign-application' });
+    const foreign = await createNatsBus({ servers: (nats as PrivateNats).url, name: 'foreign-application' });
     await foreign.ensureStream({ name: `FOREIGN_${RUN}`, subjects: [`${namespace}.post.>`], retention: 'limits' });
     await foreign.close();
     const system = await startSystem(namespace, await freeBase());

@@ -1,12 +1,9 @@
 // A uniquely named database on the local PostgreSQL for one test file, migrated, dropped afterwards.
-import { randomBytes } from 'node:crypto';
 import type { RelationalDatabase } from '@scalegram/relational/port';
 import { createPostgresDatabase } from '@scalegram/relational/postgres-database';
-import { sql } from 'kysely';
+import { createScratchDatabases } from '@scalegram/test-support/scratch-databases';
 import { migrateMediaDatabase } from '../../src/store/migrate-media-database.ts';
 import type { MediaDatabase } from '../../src/store/schema.ts';
-
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   database: RelationalDatabase<MediaDatabase>;
@@ -14,19 +11,14 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `sg_media_test_${randomBytes(6).toString('hex')}`;
-  const admin = createPostgresDatabase<unknown>({ connectionString: ADMIN_URL, poolMax: 1 });
-  await sql.raw(`create database ${name}`).execute(admin.db);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const database = createPostgresDatabase<MediaDatabase>({ connectionString: url.toString(), poolMax: 5 });
+  const scratch = await createScratchDatabases('sg_media_test');
+  const database = createPostgresDatabase<MediaDatabase>({ connectionString: scratch.urls[0] as string, poolMax: 5 });
   await migrateMediaDatabase(database);
   return {
     database,
     async drop() {
       await database.close();
-      await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
-      await admin.close();
+      await scratch.drop();
     },
   };
 }

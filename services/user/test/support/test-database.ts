@@ -1,12 +1,9 @@
 // A uniquely named database on the local PostgreSQL for one test file, migrated, dropped afterwards.
-import { randomBytes } from 'node:crypto';
 import type { RelationalDatabase } from '@scalegram/relational/port';
 import { createPostgresDatabase } from '@scalegram/relational/postgres-database';
-import { sql } from 'kysely';
+import { createScratchDatabases } from '@scalegram/test-support/scratch-databases';
 import { migrateUserDatabase } from '../../src/store/migrate-user-database.ts';
 import type { UserDatabase } from '../../src/store/schema.ts';
-
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   database: RelationalDatabase<UserDatabase>;
@@ -15,23 +12,19 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(options: { poolMax?: number } = {}): Promise<TestDatabase> {
-  const name = `sg_user_test_${randomBytes(6).toString('hex')}`;
-  const admin = createPostgresDatabase<unknown>({ connectionString: ADMIN_URL, poolMax: 1 });
-  await sql.raw(`create database ${name}`).execute(admin.db);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabases('sg_user_test');
+  const url = scratch.urls[0] as string;
   const database = createPostgresDatabase<UserDatabase>({
-    connectionString: url.toString(),
+    connectionString: url,
     poolMax: options.poolMax ?? 10,
   });
   await migrateUserDatabase(database);
   return {
     database,
-    url: url.toString(),
+    url,
     async drop() {
       await database.close();
-      await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
-      await admin.close();
+      await scratch.drop();
     },
   };
 }
