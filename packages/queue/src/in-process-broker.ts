@@ -65,7 +65,7 @@ export class InProcessBroker {
         .catch((err: unknown) => {
           throw new UnavailableError('could not write the bus journal', { code: 'journal-write', cause: err });
         });
-      stream.persisted(result.seq, position);
+      if (position !== undefined) stream.persisted(result.seq, position);
     }
     return result;
   }
@@ -99,7 +99,8 @@ export class InProcessBroker {
       return existing;
     }
     const journal = this.#journal;
-    const load = journal && ((position: JournalPosition) => readMessage(journal, position));
+    const load =
+      journal && ((position: JournalPosition, seq: number) => readMessage(journal, position, config.name, seq));
     const stream = new InProcessStream(config, load);
     this.streams.set(config.name, stream);
     return stream;
@@ -154,8 +155,11 @@ export class InProcessBroker {
   }
 }
 
-function readMessage(journal: Journal, position: JournalPosition): StoredMessage {
+/** Reads message `seq` of `stream` back; a record that is not that message means the file is not what was written. */
+function readMessage(journal: Journal, position: JournalPosition, stream: string, seq: number): StoredMessage {
   const record = journal.read(position);
-  if (record.t !== 'msg') throw new Error(`bus journal: no message at offset ${position.offset}`);
+  if (record.t !== 'msg' || record.stream !== stream || record.message.seq !== seq) {
+    throw new Error(`bus journal: message ${stream}/${seq} is not at offset ${position.offset}`);
+  }
   return record.message;
 }

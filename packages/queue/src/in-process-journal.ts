@@ -29,9 +29,9 @@ export interface Journal {
   readonly records: readonly JournalRecord[];
   /**
    * Resolves with the record's position once it has been handed to the operating system (it survives a
-   * process crash).
+   * process crash); the position is undefined after an earlier write failed (until the next rewrite).
    */
-  append(record: JournalRecord): Promise<JournalPosition>;
+  append(record: JournalRecord): Promise<JournalPosition | undefined>;
   /**
    * Replaces the whole file with `records`, atomically (write a temporary file, then rename). Resolves with
    * each record's position in the new file.
@@ -73,7 +73,15 @@ export async function openJournal(dataDir: string): Promise<Journal> {
       const position = { offset: end, length: Buffer.byteLength(line) };
       end += position.length;
       batch.lines.push(line);
-      return batch.done.then(() => position);
+      return batch.done.then(
+        () => (Number.isNaN(position.offset) ? undefined : position),
+        (err: unknown) => {
+          // What failed to be written may be partly in the file: positions from here on are unknown, so
+          // nothing more is read back from this file (payloads stay in memory) until the next rewrite.
+          end = Number.NaN;
+          throw err;
+        },
+      );
     },
     async rewrite(snapshot) {
       await batch?.done;
@@ -96,6 +104,8 @@ export async function openJournal(dataDir: string): Promise<Journal> {
       return positions;
     },
     read({ offset, length }) {
+      if (Number.isNaN(end))
+        throw new Error('bus journal: a write failed; positions are unknown until it is rewritten');
       // Synchronous: a few hundred bytes, nearly always from the page cache, read only when a consumer
       // needs a message whose payload was dropped from memory.
       const buffer = Buffer.allocUnsafe(length);

@@ -41,10 +41,10 @@ export class InProcessStream {
   readonly #recentIds = new Map<string, { seq: number; at: number }>();
   /** Where messages still held in memory sit in the journal, once written there. */
   readonly #positions = new Map<number, JournalPosition>();
-  readonly #load: ((position: JournalPosition) => StoredMessage) | undefined;
+  readonly #load: ((position: JournalPosition, seq: number) => StoredMessage) | undefined;
 
   /** `load` reads a message back from the journal; without it every payload stays in memory. */
-  constructor(config: StreamOptions, load?: (position: JournalPosition) => StoredMessage) {
+  constructor(config: StreamOptions, load?: (position: JournalPosition, seq: number) => StoredMessage) {
     this.config = { ...config };
     this.#load = load;
   }
@@ -115,7 +115,7 @@ export class InProcessStream {
   get(seq: number): StoredMessage | undefined {
     const kept = this.#live(seq);
     if (kept === undefined || !('onDisk' in kept)) return kept;
-    return (this.#load as (position: JournalPosition) => StoredMessage)(kept.onDisk);
+    return (this.#load as (position: JournalPosition, seq: number) => StoredMessage)(kept.onDisk, seq);
   }
 
   /** Sequence, subject and time of a stored message, without reading a payload from disk. */
