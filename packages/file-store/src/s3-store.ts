@@ -183,9 +183,15 @@ export function createS3Store(config: S3StoreConfig): FileStore {
     async presignGet(key: string, options: PresignGetOptions) {
       assertValidKey(key);
       assertValidExpiry(options.expiresInSeconds);
-      if (options.responseContentType === undefined) return presign('GET', key, options.expiresInSeconds, {});
-      assertValidContentType(options.responseContentType);
-      const query = { 'response-content-type': options.responseContentType };
+      // Signed response overrides: the download may be cached privately for as long as the URL is valid
+      // (the URL is a credential; a shared cache must not keep it), like the local store's.
+      const query: Record<string, string> = {
+        'response-cache-control': `private, max-age=${options.expiresInSeconds}`,
+      };
+      if (options.responseContentType !== undefined) {
+        assertValidContentType(options.responseContentType);
+        query['response-content-type'] = options.responseContentType;
+      }
       return presign('GET', key, options.expiresInSeconds, { query });
     },
 

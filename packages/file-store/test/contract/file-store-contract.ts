@@ -245,6 +245,10 @@ export function describeFileStoreContract(name: string, makeHarness: () => Promi
         const get = await fetch(download.url);
         expect(get.status).toBe(200);
         expect(get.headers.get('content-type')).toBe('image/jpeg');
+        // Cached privately, and no longer than the URL is valid.
+        const [, maxAge] = /^private, max-age=(\d+)$/.exec(get.headers.get('cache-control') ?? '') ?? [];
+        expect(Number(maxAge)).toBeGreaterThan(0);
+        expect(Number(maxAge)).toBeLessThanOrEqual(300);
         expect(Buffer.from(await get.arrayBuffer()).equals(image)).toBe(true);
       });
 
