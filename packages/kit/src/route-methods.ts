@@ -24,8 +24,12 @@ export function createRouteMethods(options: { maxParamLength?: number } = {}): R
       for (const method of routeMethods) {
         // The same method and path twice happens with constraints (versions, hosts): one entry is enough.
         if (router.hasRoute(method, route.url)) continue;
-        router.on(method, route.url, noop);
-        methods.add(method);
+        try {
+          router.on(method, route.url, noop);
+          methods.add(method);
+        } catch {
+          // Fastify accepted the route; a path this router cannot hold only means no 405 for it (404 stays).
+        }
       }
     },
     allowed(path) {
