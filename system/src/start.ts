@@ -96,6 +96,20 @@ async function run(options: StartOptions): Promise<void> {
     process.exit(0);
   };
 
+  // Every --set is checked by its service's own schema before anything starts or touches the disk.
+  checkSettings(
+    {
+      namespace: options.namespace,
+      dataDir: options.dataDir,
+      host: options.host,
+      ports: portsOf(options),
+      logLevel: options.logLevel,
+      rateLimit: options.rateLimit,
+      settings: options.settings,
+    },
+    EMBEDDED_DEPLOYABLES,
+  );
+
   if (options.fresh) {
     say(`--fresh: deleting ${options.dataDir}`);
     await rm(options.dataDir, { recursive: true, force: true });
@@ -114,8 +128,6 @@ async function run(options: StartOptions): Promise<void> {
     serviceClients: await loadServiceClientSecrets(options.dataDir),
     settings: options.settings,
   };
-  // Every --set is checked by its service's own schema before anything starts.
-  checkSettings(plan, EMBEDDED_DEPLOYABLES);
   if (options.namespace !== 'scalegram') say(`namespace ${options.namespace}`);
 
   let stop: () => Promise<void>;

@@ -82,7 +82,15 @@ describe('npm start (system/src/start.ts)', () => {
     const bad = run(['--bogus']);
     expect(await bad.exited).toBe(2);
     expect(bad.output()).toMatch(/bogus/);
-  }, 30_000);
+    // --set is checked by the service's own schema before anything starts (nothing written to disk).
+    const unknown = run(['--data-dir', join(dataDir, 'never'), '--set', 'feed.CELEBRITY_THRESHOLD=5']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output()).toContain('feed has no configuration variable CELEBRITY_THRESHOLD');
+    const invalid = run(['--data-dir', join(dataDir, 'never'), '--set', 'feed.FEED_CELEBRITY_THRESHOLD=lots']);
+    expect(await invalid.exited).toBe(2);
+    expect(invalid.output()).toMatch(/feed refuses its configuration:\n {2}- FEED_CELEBRITY_THRESHOLD/);
+    expect(existsSync(join(dataDir, 'never'))).toBe(false);
+  }, 60_000);
 
   it('runs the embedded system until Ctrl-C, then stops it cleanly and keeps the data', async () => {
     const base = await freeBase();
@@ -92,6 +100,10 @@ describe('npm start (system/src/start.ts)', () => {
       await until(() => system.output().includes('Scalegram is running') || system.exitCode !== null, 120_000);
       expect(system.output()).toContain(`Gateway      http://localhost:${gateway}`);
       expect(system.output()).toMatch(/Memory {7}\d+ MB resident/);
+      // --no-seed: no demo account to advertise, registering comes first.
+      expect(system.output()).not.toContain('Demo login');
+      expect(system.output()).not.toContain('scalegram-demo');
+      expect(system.output()).toContain('/api/v1/auth/register');
       const ready = await fetch(`http://127.0.0.1:${gateway}/readyz`);
       expect(ready.status).toBe(200);
       const docs = await fetch(`http://127.0.0.1:${gateway}/docs/json`);
