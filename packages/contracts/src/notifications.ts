@@ -2,7 +2,7 @@
 // A notification may collapse several actors' actions (likes on one post, follows within a window):
 // `actorIds` keeps the most recent few, `actorCount` counts them all.
 import Type from 'typebox';
-import { Id } from './ids.ts';
+import { ID_PATTERN, Id } from './ids.ts';
 import { PageQuery } from './pagination.ts';
 
 export const NotificationType = Type.Union([
@@ -60,7 +60,9 @@ export const NOTIFICATION_SSE_EVENT = 'notification';
 export const NotificationStreamQuery = Type.Object(
   {
     access_token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
-    lastEventId: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,18})$' })),
+    lastEventId: Type.Optional(
+      Type.String({ pattern: ID_PATTERN, description: 'A notification seq, as in an event id' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,8 +1,10 @@
 // Post shapes shared by the post service (which owns them) and the gateway (hydration, feed pages).
 // Text rules (255 grapheme clusters, 2,000 UTF-8 bytes) are enforced by the post service itself:
 // JSON Schema's maxLength counts UTF-16 code units and would split emoji, so it is not used for them.
+// Which characters they may hold is the shared multi-line text rule (text.ts, ADR 0042).
 import Type from 'typebox';
 import { Id } from './ids.ts';
+import { MultiLineText } from './text.ts';
 
 export const MAX_POST_TEXT_GRAPHEMES = 255;
 export const MAX_POST_TEXT_BYTES = 2000;
@@ -39,8 +41,9 @@ export type Comment = Type.Static<typeof Comment>;
 /** `text` is a string of any length here; the service counts graphemes and answers 400 beyond 255. */
 export const CreatePostRequest = Type.Object(
   {
-    text: Type.String({
-      description: '1–255 user-perceived characters (grapheme clusters), ≤ 2,000 UTF-8 bytes',
+    text: MultiLineText({
+      description:
+        '1–255 user-perceived characters (grapheme clusters), ≤ 2,000 UTF-8 bytes; no control characters but tab and line breaks, no unpaired surrogates, no bidirectional overrides',
       examples: ['the harbour looks golden this morning #sunset @user_1'],
     }),
     mediaIds: Type.Optional(Type.Array(Id, { maxItems: MAX_POST_MEDIA, uniqueItems: true })),
@@ -50,13 +53,17 @@ export const CreatePostRequest = Type.Object(
 export type CreatePostRequest = Type.Static<typeof CreatePostRequest>;
 
 export const UpdatePostRequest = Type.Object(
-  { text: Type.String({ description: 'Same rule as on create' }) },
+  { text: MultiLineText({ description: 'Same rule as on create' }) },
   { additionalProperties: false },
 );
 export type UpdatePostRequest = Type.Static<typeof UpdatePostRequest>;
 
 export const CreateCommentRequest = Type.Object(
-  { text: Type.String({ description: '1–255 user-perceived characters (grapheme clusters)' }) },
+  {
+    text: MultiLineText({
+      description: '1–255 user-perceived characters (grapheme clusters); the same characters as post text',
+    }),
+  },
   { additionalProperties: false },
 );
 export type CreateCommentRequest = Type.Static<typeof CreateCommentRequest>;

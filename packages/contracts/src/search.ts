@@ -4,6 +4,7 @@
 import Type from 'typebox';
 import { HydratedFeedPage, HydratedPost } from './feed.ts';
 import { Id } from './ids.ts';
+import { SingleLineText } from './text.ts';
 
 export const MAX_SEARCH_QUERY_LENGTH = 200;
 export const MAX_SEARCH_LIMIT = 50;
@@ -22,7 +23,7 @@ export type SearchResults = Type.Static<typeof SearchResults>;
 
 export const SearchPostsQuery = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: MAX_SEARCH_QUERY_LENGTH, description: 'What the posts are about' }),
+    q: SingleLineText({ minLength: 1, maxLength: MAX_SEARCH_QUERY_LENGTH, description: 'What the posts are about' }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SEARCH_LIMIT, default: DEFAULT_SEARCH_LIMIT })),
     authorId: Type.Optional(Id),
     since: Type.Optional(Type.String({ format: 'date-time', description: 'Posts created at or after this time' })),

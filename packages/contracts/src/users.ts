@@ -2,6 +2,7 @@
 // the gateway (hydration). Usernames: 3–30 letters, digits, `_` and `.`, unique case-insensitively.
 import Type from 'typebox';
 import { Id } from './ids.ts';
+import { MultiLineText, SingleLineText } from './text.ts';
 
 export const USERNAME_PATTERN = '^[A-Za-z0-9_.]{3,30}$';
 
@@ -14,8 +15,10 @@ export const Username = Type.String({
   examples: ['user_0'],
 });
 
-export const DisplayName = Type.String({ minLength: 1, maxLength: 50, examples: ['Lena Lopez'] });
-export const Bio = Type.String({ maxLength: 160 });
+/** One line; no control characters, unpaired surrogates or bidirectional overrides (text.ts). */
+export const DisplayName = SingleLineText({ minLength: 1, maxLength: 50, examples: ['Lena Lopez'] });
+/** May span lines (tab, LF, CR); otherwise the same characters as a display name. */
+export const Bio = MultiLineText({ maxLength: 160 });
 
 /** A user as others see them: enough to render an author next to a post. */
 export const UserSummary = Type.Object(
@@ -73,12 +76,12 @@ export const CreateUserRequest = Type.Object(
 /**
  * User search (`GET /api/v1/search/users`, served by the user service): prefix match on the username or
  * the display name, case-insensitive; exact username first, then username prefixes, then display-name
- * prefixes. A leading `@` is ignored. Control characters are refused.
+ * prefixes. A leading `@` is ignored. Single-line text: control characters and the like are refused.
  */
 export const MAX_USER_SEARCH_LIMIT = 50;
 export const UserSearchQuery = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\x00-\\x1F\\x7F]+$' }),
+    q: SingleLineText({ minLength: 1, maxLength: 64 }),
     limit: Type.Integer({ minimum: 1, maximum: MAX_USER_SEARCH_LIMIT, default: 20 }),
   },
   { additionalProperties: false },

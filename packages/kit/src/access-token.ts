@@ -3,6 +3,7 @@
 // service verify locally against that key set (fetched once, cached, refetched when a token names a
 // `kid` it has not seen — which is how a key rotation reaches them without a restart).
 import { UnavailableError } from '@scalegram/contracts/errors';
+import { isId } from '@scalegram/contracts/ids';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -74,8 +75,6 @@ function keySet(options: AccessTokenVerifierOptions): JWTVerifyGetKey {
   return createLocalJWKSet(options.jwks);
 }
 
-const USER_ID = /^(0|[1-9][0-9]{0,18})$/;
-
 function identityOf(payload: JWTPayload): Identity {
   const subject = payload.sub;
   if (typeof subject !== 'string' || subject.length === 0) throw invalidToken('token has no subject');
@@ -84,7 +83,8 @@ function identityOf(payload: JWTPayload): Identity {
   const scope = claim('scope');
   return {
     subject,
-    userId: USER_ID.test(subject) ? subject : undefined,
+    // A user's subject is a 64-bit id in range; anything else (a service's name) is no user.
+    userId: isId(subject) ? subject : undefined,
     username: claim('username'),
     sessionId: claim('sid'),
     tokenId: payload.jti,

@@ -16,6 +16,7 @@ import type { DestinationStream } from 'pino';
 import { clientErrorHandler } from './client-error-handler.ts';
 import { errorHandlerPlugin, frameworkErrorHandler } from './error-handler.ts';
 import { healthPlugin, type ReadinessCheck } from './health.ts';
+import { DEFAULT_MAX_JSON_DEPTH, jsonBodyPlugin } from './json-body.ts';
 import { createLogger, type LogLevel } from './logging.ts';
 import { type MetricsEndpoint, metricsPlugin } from './metrics.ts';
 import { type OpenApiOptions, openApiPlugin } from './openapi.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   logDestination?: DestinationStream;
   /** Maximum request body in bytes; larger bodies get 413. Default 1 MiB. */
   bodyLimit?: number;
+  /** Maximum nesting of a JSON body; deeper bodies get 400 `json-too-deep` before they are parsed. Default 32. */
+  maxJsonDepth?: number;
   /** Dependencies that must answer before this instance takes traffic. */
   readinessChecks?: ReadinessCheck[];
   readinessTimeoutMs?: number;
@@ -108,6 +111,8 @@ export function createApp(options: AppOptions): App {
   app.setValidatorCompiler(strictValidatorCompiler);
   // Routes can reference the shared problem schema as `Type.Ref('Problem')` in their responses.
   app.addSchema(Problem);
+  // Before any route: every JSON body is bounded in depth (and by bodyLimit in size) before it is parsed.
+  app.register(jsonBodyPlugin, { maxDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH });
   // Registered before any route, so that every route the service adds is collected.
   if (options.openapi) app.register(openApiPlugin, { version: options.version, ...options.openapi });
   app.register(requestContextPlugin);

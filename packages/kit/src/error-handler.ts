@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { TypedError, UnavailableError } from '@scalegram/contracts/errors';
 import { InvalidCursorError } from '@scalegram/contracts/pagination';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemType } from '@scalegram/contracts/problem';
+import { TEXT_PATTERN_MESSAGES } from '@scalegram/contracts/text';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpProblem } from './http-problem.ts';
@@ -68,6 +69,7 @@ function fieldErrors(error: FastifyError): FieldError[] {
       additionalProperty?: string;
       requiredProperties?: string[];
       additionalProperties?: string[];
+      pattern?: string;
     };
     // TypeBox (our validator) reports the missing and the extra properties of an object as one issue
     // each, listing their names; Ajv reports one issue per property. Either way: one entry per field.
@@ -80,7 +82,9 @@ function fieldErrors(error: FastifyError): FieldError[] {
       // The same extra property once more, as the `false` schema it failed; already reported above.
     } else {
       const leaf = params.missingProperty ?? params.additionalProperty;
-      errors.push({ field: leaf ? `${at}/${leaf}` : at, message: issue.message ?? 'is invalid' });
+      // The shared text rules are said in words, not as the regular expression that enforces them.
+      const message = (params.pattern && TEXT_PATTERN_MESSAGES[params.pattern]) ?? issue.message ?? 'is invalid';
+      errors.push({ field: leaf ? `${at}/${leaf}` : at, message });
     }
   }
   return errors;

@@ -51,6 +51,19 @@ const routes: { url: string; auth?: boolean; cases: Case[] }[] = [
       { name: 'username with a space', payload: json({ username: 'new user', password: 'long enough password' }) },
       { name: 'username too short', payload: json({ username: 'ab', password: 'long enough password' }) },
       { name: 'empty displayName', payload: json({ username: 'newuser_z', password: 'long enough', displayName: '' }) },
+      // The text rules (ADR 0042): refused here, before the saga reaches the user service's database.
+      {
+        name: 'displayName with U+0000',
+        payload: json({ username: 'newuser_n', password: 'long enough password', displayName: 'a\u0000b' }),
+      },
+      {
+        name: 'displayName with a lone surrogate',
+        payload: json({ username: 'newuser_s', password: 'long enough password', displayName: 'a\ud800' }),
+      },
+      {
+        name: 'displayName with a right-to-left override',
+        payload: json({ username: 'newuser_r', password: 'long enough password', displayName: '\u202eadmin' }),
+      },
     ],
   },
   { url: '/api/v1/auth/login', cases: common({ username: 'someone', password: 'whatever' }) },

@@ -39,6 +39,7 @@ interface Case {
 const TOO_BIG = '9223372036854775808'; // 2^63: matches the id pattern, does not fit in bigint
 const FAMILY = '👩‍👩‍👧';
 const json = (value: unknown) => JSON.stringify(value);
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const mediaIds = (n: number) => Array.from({ length: n }, (_, i) => String(1000 + i));
 
 const bodyCases = (name: string, method: Method, url: () => string): Case[] => [
@@ -58,6 +59,13 @@ const bodyCases = (name: string, method: Method, url: () => string): Case[] => [
     status: 400,
   },
   { name: `${name}: whitespace only`, method, url, payload: json({ text: ' \u3000\n' }), status: 400 },
+  // The text rules (ADR 0042): Postgres cannot store U+0000, the outbox's jsonb refuses a lone surrogate.
+  { name: `${name}: U+0000`, method, url, payload: json({ text: 'a\u0000b' }), status: 400 },
+  { name: `${name}: a lone surrogate`, method, url, payload: json({ text: 'a\ud800b' }), status: 400 },
+  { name: `${name}: an escape sequence`, method, url, payload: json({ text: '\u001b[2Jx' }), status: 400 },
+  { name: `${name}: a C1 control`, method, url, payload: json({ text: 'a\u0085b' }), status: 400 },
+  { name: `${name}: a right-to-left override`, method, url, payload: json({ text: 'gpj.\u202eexe' }), status: 400 },
+  { name: `${name}: a bidi isolate`, method, url, payload: json({ text: '\u2067x\u2069' }), status: 400 },
   { name: `${name}: oversized body`, method, url, payload: json({ text: 'x'.repeat(64 * 1024) }), status: 413 },
   {
     name: `${name}: form-encoded`,
@@ -122,6 +130,18 @@ const cases = (): Case[] => [
   { name: 'unlike: id not numeric', method: 'DELETE', url: () => '/api/v1/posts/x/like', status: 400 },
   { name: 'comments: limit 0', method: 'GET', url: () => `/api/v1/posts/${postId}/comments?limit=0`, status: 400 },
   { name: 'comments: limit 101', method: 'GET', url: () => `/api/v1/posts/${postId}/comments?limit=101`, status: 400 },
+  {
+    name: 'comments: cursor with an id beyond 64 bits',
+    method: 'GET',
+    url: () => `/api/v1/posts/${postId}/comments?cursor=${cursorOf({ before: '9999999999999999999' })}`,
+    status: 400,
+  },
+  {
+    name: 'timeline: cursor with an id beyond 64 bits',
+    method: 'GET',
+    url: () => `/api/v1/users/${author.id}/posts?cursor=${cursorOf({ before: '9999999999999999999' })}`,
+    status: 400,
+  },
   {
     name: 'comments: forged cursor',
     method: 'GET',
@@ -202,5 +222,18 @@ describe('bad input', () => {
     const text = '😀'.repeat(255); // 510 UTF-16 units, 1,020 bytes: within every limit
     const post = await h.createPost(author.headers, { text, mediaIds: ids });
     expect(post).toMatchObject({ text, mediaIds: ids });
+  });
+
+  it('multi-line text, right-to-left text with marks and emoji sequences are stored as sent', async () => {
+    const text = 'line one\n\tline two\r\nمرحبا \u200fبالعالم 👩‍👩‍👧';
+    const post = await h.createPost(author.headers, { text });
+    expect(post).toMatchObject({ text });
+    const comment = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/posts/${post.id}/comments`,
+      headers: author.headers,
+      payload: { text },
+    });
+    expect([comment.statusCode, comment.json().text]).toEqual([201, text]);
   });
 });

@@ -104,6 +104,48 @@ describe('embedded mode (PGlite, memory store, in-process bus)', () => {
   });
 });
 
+describe('hostile text on PGlite', () => {
+  it('U+0000, lone surrogates, controls and bidi overrides are 400s naming the field; the profile is unchanged', async () => {
+    const id = await newUserId();
+    const service = bearer(await tokens.serviceToken('users:write'));
+    const created = await app.inject({
+      method: 'PUT',
+      url: `/internal/users/${id}`,
+      headers: service,
+      payload: { username: 'embedded_text', displayName: 'a\u0000b' },
+    });
+    expect([created.statusCode, created.json().errors]).toEqual([
+      400,
+      [expect.objectContaining({ field: '/body/displayName' })],
+    ]);
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: `/internal/users/${id}`,
+          headers: service,
+          payload: { username: 'embedded_text' },
+        })
+      ).statusCode,
+    ).toBe(201);
+    const token = bearer(await tokens.userToken(id!));
+    for (const payload of [
+      { displayName: 'a\u0000b' },
+      { bio: 'a\u0000b' },
+      { bio: '\ud800' },
+      { displayName: '\u202ex' },
+    ]) {
+      const response = await app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers: token, payload });
+      expect([response.statusCode, response.json().errors?.[0]?.field]).toEqual([
+        400,
+        `/body/${Object.keys(payload)[0]}`,
+      ]);
+    }
+    const profile = await app.inject({ url: `/api/v1/users/${id}`, headers: token });
+    expect(profile.json()).toMatchObject({ displayName: 'embedded_text', bio: '' });
+  });
+});
+
 describe('configuration', () => {
   it('needs only JWKS_URL; the stores default to the embedded adapters', () => {
     const config = loadUserConfig({ JWKS_URL: 'http://auth:3000/.well-known/jwks.json' });

@@ -4,7 +4,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { ConflictError } from '@scalegram/contracts/errors';
+import { ConflictError, InvalidInputError } from '@scalegram/contracts/errors';
 import { createEvent, type Event } from '@scalegram/contracts/events';
 import { type Generated, sql } from 'kysely';
 import { UniqueViolationError } from '../../src/errors.ts';
@@ -354,6 +354,36 @@ export function describeRelationalContract(adapterName: string, target: Contract
           throw new Error('validation failed after the write');
         });
         await expect(failure).rejects.toThrow('validation failed');
+        expect(await outbox().select('event_id').execute()).toEqual([]);
+      });
+
+      // Why the shared text rules exist (ADR 0042): both stores refuse U+0000 in text and in jsonb, and
+      // jsonb refuses an unpaired surrogate. The outbox turns the jsonb case into the caller's 400.
+      it('both stores refuse U+0000 in text and jsonb, and an unpaired surrogate in jsonb', async () => {
+        const id = newId();
+        await expect(
+          database.db.insertInto('users').values({ id, username: 'nul\u0000name' }).execute(),
+        ).rejects.toThrow();
+        await expect(sql`select ${'{"t":"a\\u0000b"}'}::jsonb`.execute(database.db)).rejects.toThrow();
+        await expect(sql`select ${'{"t":"a\\ud800b"}'}::jsonb`.execute(database.db)).rejects.toThrow();
+        expect(await database.db.selectFrom('users').select('id').where('id', '=', id).execute()).toEqual([]);
+      });
+
+      it('refuses an event holding U+0000 or an unpaired surrogate as invalid input, and writes nothing', async () => {
+        for (const text of ['a\u0000b', 'a\ud800b', '\udc00']) {
+          const id = newId();
+          const failure = database.transaction(async (trx) => {
+            await trx
+              .insertInto('users')
+              .values({ id, username: `ob-${id}` })
+              .execute();
+            const event = createEvent({ type: 'post.updated', source: '/test', subject: id, data: { text } });
+            await enqueueEvents(trx, [event], { subject: 'posts.post.updated' });
+          });
+          await expect(failure).rejects.toBeInstanceOf(InvalidInputError);
+          await expect(failure).rejects.toMatchObject({ status: 400, code: 'unstorable-text' });
+          expect(await database.db.selectFrom('users').select('id').where('id', '=', id).execute()).toEqual([]);
+        }
         expect(await outbox().select('event_id').execute()).toEqual([]);
       });
 

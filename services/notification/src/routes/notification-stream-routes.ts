@@ -3,6 +3,7 @@
 // as `?access_token=`. Resume: the `Last-Event-ID` header a browser sends on its own when it reconnects,
 // or `?lastEventId=`; the header wins, because a reconnecting EventSource repeats the original URL.
 
+import { ID_PATTERN } from '@scalegram/contracts/ids';
 import { NotificationStreamQuery } from '@scalegram/contracts/notifications';
 import type { Identity } from '@scalegram/kit/access-token';
 import type { App } from '@scalegram/kit/app';
@@ -17,7 +18,7 @@ import { AUTHENTICATED_ERRORS, ProblemRef } from './route-schemas.ts';
 import { assertStorableIds } from './storable-id.ts';
 
 const StreamHeaders = Type.Object({
-  'last-event-id': Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,18})$' })),
+  'last-event-id': Type.Optional(Type.String({ pattern: ID_PATTERN })),
 });
 
 /** The request as logged: like Fastify's default, with a token in the query replaced (logs outlive tokens). */
