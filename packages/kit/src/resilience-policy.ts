@@ -1,7 +1,7 @@
 // The resilience policy of the service client, built from cockatiel (ADR 0003):
 //   retry (idempotent requests only; network errors and 502/503/504 only; exponential backoff with
-//   jitter)  ⟶  circuit breaker (one per client: opens after N consecutive failures, one half-open
-//   probe after a cool-down)  ⟶  the attempt itself (with its own timeout).
+//   jitter)  ⟶  circuit breaker (one per client: opens after N consecutive dependency failures, one
+//   half-open probe after a cool-down)  ⟶  the attempt itself (with its own timeout).
 // Retry sits outside the breaker so every attempt is seen by the breaker, and a breaker that opens
 // mid-retry stops the retries at once (BrokenCircuitError is not retryable).
 import {
@@ -17,7 +17,7 @@ import {
   retry,
   wrap,
 } from 'cockatiel';
-import { UpstreamResponseError, UpstreamTimeoutError } from './upstream-errors.ts';
+import { UpstreamTimeoutError } from './upstream-errors.ts';
 
 export interface RetryOptions {
   /** Total attempts including the first; 1 disables retries. */
@@ -47,15 +47,20 @@ export class RetryableUpstreamError extends Error {
 
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
-// What the breaker counts as the upstream failing: unreachable, too slow, or answering 5xx.
-// A 4xx is the caller's problem and says the upstream is healthy.
-function isUpstreamFailure(error: unknown): boolean {
-  if (error instanceof RetryableUpstreamError || error instanceof UpstreamTimeoutError) return true;
-  return error instanceof UpstreamResponseError && error.status >= 500;
+/**
+ * What the breaker counts (ADR 0003): the dependency failing, never one request failing. A failure is
+ * an upstream that cannot be reached (refused, reset, DNS, closed mid-answer), that did not answer in
+ * time, or that says it cannot serve anyone now (502, 503, 504). Not a 4xx (the request's own fault),
+ * and not a 500 or any other 5xx: an upstream that answers at all is up, and a 500 is one request
+ * meeting a bug — counting it would let one caller's crafted inputs open the circuit for everyone.
+ * Everything here is also what the retry policy retries, by design: both mean "not now, not you".
+ */
+export function isDependencyFailure(error: unknown): boolean {
+  return error instanceof RetryableUpstreamError || error instanceof UpstreamTimeoutError;
 }
 
 export function createBreaker(options: BreakerOptions): CircuitBreakerPolicy {
-  return circuitBreaker(handleWhen(isUpstreamFailure), {
+  return circuitBreaker(handleWhen(isDependencyFailure), {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.consecutiveFailures),
   });

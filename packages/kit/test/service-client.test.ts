@@ -216,10 +216,34 @@ describe('service client circuit breaker', () => {
     expect(guarded.breakerState).toBe('closed');
   });
 
-  it('does not count upstream 4xx answers as failures', async () => {
+  it('does not count answers about one request: any 4xx, a 500 or another non-"unavailable" 5xx', async () => {
     const guarded = client({ breaker: { consecutiveFailures: 2, halfOpenAfterMs: 1000 } });
-    for (let i = 0; i < 4; i++) await rejection(guarded.get('/status/404'));
+    for (const status of [400, 404, 409, 413, 422, 429, 500, 501, 505, 507]) {
+      for (let i = 0; i < 3; i++) {
+        expect(await rejection(guarded.get(`/status/${status}`))).toMatchObject({ status });
+      }
+    }
     expect(guarded.breakerState).toBe('closed');
+  });
+
+  it('counts what says the dependency is failing: 502, 503, 504, a timeout, a refused connection', async () => {
+    const failing = [
+      { baseUrl, path: '/status/502' },
+      { baseUrl, path: '/status/503' },
+      { baseUrl, path: '/status/504' },
+      { baseUrl, path: '/slow', timeoutMs: 100 },
+      { baseUrl: deadUrl, path: '/anything' },
+    ];
+    for (const { path, ...options } of failing) {
+      const guarded = client({
+        ...options,
+        retry: { maxAttempts: 1, baseDelayMs: 5 },
+        breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+      });
+      await rejection(guarded.get(path));
+      await rejection(guarded.get(path));
+      expect([path, guarded.breakerState]).toEqual([path, 'open']);
+    }
   });
 });
 
