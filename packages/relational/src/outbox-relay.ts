@@ -22,7 +22,11 @@ export interface OutboxRelayOptions {
   database: RelationalDatabase<any>;
   /** Publishes one event; resolves once the bus has stored it. Must not wait on consumers. */
   publish: (subject: string, event: Event) => Promise<void>;
-  /** Rows read per round (default 100). */
+  /**
+   * Rows read per round (default 1000). Each round's read checks every unsent row for a pending retry,
+   * so a backlog of N rows costs N²/batchSize row visits: seeding's 37,624 follow events took ~5× longer
+   * to drain in rounds of 100 than of 1000 (docs/benchmarks.md, "Seeding").
+   */
   batchSize?: number;
   /** Poll interval when idle; NOTIFY usually wakes the relay sooner (default 1 000 ms). */
   pollIntervalMs?: number;
@@ -73,7 +77,7 @@ const millis = (ms: number) => sql`(${ms}::double precision * interval '1 millis
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const db = options.database.db as Kysely<OutboxDatabase>;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
   const retentionMs = options.retentionMs ?? 24 * 60 * 60 * 1_000;
