@@ -7,6 +7,7 @@ import pg from 'pg';
 import { startPrivateNats } from '../src/private-nats.ts';
 import { startPrivatePostgres } from '../src/private-postgres.ts';
 import { startPrivateRedis } from '../src/private-redis.ts';
+import { startPrivateS3 } from '../src/private-s3.ts';
 import { createScratchDatabases } from '../src/scratch-databases.ts';
 import { SHARED_POSTGRES_URL } from '../src/shared-servers.ts';
 
@@ -93,5 +94,19 @@ describe('scratch databases', () => {
 
   it('refuses a prefix that is not a plain identifier', async () => {
     await expect(createScratchDatabases('x; drop database postgres')).rejects.toThrow(/not a safe/);
+  });
+});
+
+describe('private S3', () => {
+  it('answers S3, keeps its objects across a stop and a start on the same port', async () => {
+    const s3 = await startPrivateS3();
+    cleanups.push(() => s3.destroy());
+    const bucket = `http://${s3.endpoint}/bucket-${Date.now()}`;
+    expect((await fetch(bucket, { method: 'PUT' })).status).toBe(200);
+    expect((await fetch(`${bucket}/kept.txt`, { method: 'PUT', body: 'kept' })).status).toBe(200);
+    await s3.stop();
+    expect(await accepts(s3.port)).toBe(false);
+    await s3.start();
+    expect(await (await fetch(`${bucket}/kept.txt`)).text()).toBe('kept');
   });
 });

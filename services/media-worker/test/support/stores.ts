@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createLocalStore } from '@scalegram/file-store/local-store';
 import type { FileStore } from '@scalegram/file-store/port';
 import { createS3Store } from '@scalegram/file-store/s3-store';
-import S3rver from 's3rver';
+import { S3RVER_CREDENTIALS, startPrivateS3 } from '@scalegram/test-support/private-s3';
 
 export interface TestStore {
   name: string;
@@ -17,18 +17,13 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-/** s3rver's built-in account: it rejects other access keys, but never checks SigV4 signatures. */
-const CREDENTIALS = { accessKey: 'S3RVER', secretKey: 'S3RVER' };
-
 export async function startS3rverStore(): Promise<TestStore> {
-  const directory = await mkdtemp(join(tmpdir(), 'media-worker-s3rver-'));
-  let server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
-  const { port } = await server.run();
+  const s3 = await startPrivateS3();
   let running = true;
   const store = createS3Store({
-    endpoint: `127.0.0.1:${port}`,
+    endpoint: s3.endpoint,
     region: 'us-east-1',
-    ...CREDENTIALS,
+    ...S3RVER_CREDENTIALS,
     bucket: `worker-${randomUUID().slice(0, 8)}`,
     useSSL: false,
   });
@@ -39,18 +34,17 @@ export async function startS3rverStore(): Promise<TestStore> {
     outage: {
       async stop() {
         running = false;
-        await server.close();
+        await s3.stop();
       },
       async restart() {
-        server = new S3rver({ address: '127.0.0.1', port, directory, silent: true });
-        await server.run();
+        await s3.start();
         running = true;
       },
     },
     async close() {
       await store.close();
-      if (running) await server.close();
-      await rm(directory, { recursive: true, force: true });
+      if (running) await s3.stop();
+      await s3.destroy();
     },
   };
 }

@@ -2,13 +2,12 @@
 // in this process) and the local directory store, whose signed URLs the media app itself serves.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalStore, type LocalFileStore } from '@scalegram/file-store/local-store';
 import type { FileStore } from '@scalegram/file-store/port';
 import { createS3Store } from '@scalegram/file-store/s3-store';
-import S3rver from 's3rver';
+import { S3RVER_CREDENTIALS, startPrivateS3 } from '@scalegram/test-support/private-s3';
 
 export type StoreKind = 'local' | 's3';
 
@@ -20,13 +19,7 @@ export interface TestStore {
 }
 
 /** An ephemeral port that was free a moment ago: the local store must know its URL before the app listens. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '@scalegram/test-support/free-port';
 
 export async function startTestStore(kind: StoreKind, port: number, maxUploadBytes: number): Promise<TestStore> {
   const directory = await mkdtemp(join(tmpdir(), `media-${kind}-`));
@@ -47,14 +40,12 @@ export async function startTestStore(kind: StoreKind, port: number, maxUploadByt
       },
     };
   }
-  const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
-  const address = await server.run();
-  // s3rver's built-in account; it rejects other access keys, but never checks SigV4 signatures.
+  await rm(directory, { recursive: true, force: true });
+  const s3 = await startPrivateS3();
   const store = createS3Store({
-    endpoint: `127.0.0.1:${address.port}`,
+    endpoint: s3.endpoint,
     region: 'us-east-1',
-    accessKey: 'S3RVER',
-    secretKey: 'S3RVER',
+    ...S3RVER_CREDENTIALS,
     bucket: `media-${randomBytes(4).toString('hex')}`,
     useSSL: false,
   });
@@ -63,8 +54,7 @@ export async function startTestStore(kind: StoreKind, port: number, maxUploadByt
     store,
     async close() {
       await store.close();
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
+      await s3.destroy();
     },
   };
 }
