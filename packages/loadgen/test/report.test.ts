@@ -24,6 +24,19 @@ const engine = {
   warmupMs: 0,
 };
 // A deliberately short search: 3 steps of half a second on the ceiling.
+/**
+ * The search's steps as the machine allowed them: 100, then ×3 up to 900, stopping after the first step
+ * that misses the objective (a busy machine can stop it at 300; a step count is not a speed assertion).
+ */
+function expectSearchSteps(steps: ReadonlyArray<{ rate: number; passed: boolean }> | undefined): void {
+  expect(steps?.length).toBeGreaterThanOrEqual(1);
+  const rates = (steps ?? []).map((step) => step.rate);
+  expect(rates).toEqual([100, 300, 900].slice(0, rates.length));
+  const firstMiss = (steps ?? []).findIndex((step) => !step.passed);
+  if (firstMiss >= 0) expect(firstMiss).toBe(rates.length - 1);
+  else expect(rates).toEqual([100, 300, 900]);
+}
+
 const tinySearch = {
   sloP99Ms: 200,
   maxErrorRate: 0.01,
@@ -85,8 +98,8 @@ describe('reports', () => {
   it('measures the ceiling in the same run and gives ratios to it', () => {
     const ceiling = report.ceiling;
     expect(ceiling?.atSameLoad?.totals.ok).toBe(200);
-    expect(ceiling?.search.steps.map((s) => s.rate)).toEqual([100, 300, 900]);
-    expect(ceiling?.maxSustainedRate).toBeGreaterThanOrEqual(100);
+    expectSearchSteps(ceiling?.search.steps);
+    if (ceiling?.search.steps[0]?.passed) expect(ceiling.maxSustainedRate).toBeGreaterThanOrEqual(100);
     expect(report.ratios?.okRateToCeilingMax).toBeCloseTo(
       report.result.okRate / (ceiling?.maxSustainedRate as number),
       2,
@@ -143,10 +156,10 @@ describe('reports', () => {
     expect(Value.Check(ReportSchema, found)).toBe(true);
     expect(found.kind).toBe('find-max');
     expect(found.target.url).toContain('bare Fastify');
-    expect(found.findMax?.steps.map((s) => s.rate)).toEqual([100, 300, 900]);
-    expect(found.findMax?.maxSustainedRate).toBeGreaterThanOrEqual(100);
-    // The chart's timeline is the steps one after another: 3 steps of half a second each.
-    expect(found.series.length).toBeGreaterThanOrEqual(3);
+    expectSearchSteps(found.findMax?.steps);
+    if (found.findMax?.steps[0]?.passed) expect(found.findMax.maxSustainedRate).toBeGreaterThanOrEqual(100);
+    // The chart's timeline is the steps one after another, half a second each.
+    expect(found.series.length).toBeGreaterThanOrEqual(found.findMax?.steps.length ?? 1);
     const markdown = renderMarkdown(found);
     expect(markdown).toContain(
       '| asked req/s | ok req/s | errors | p50 (ms) | p99 (ms) | send lag p99 (ms) | verdict |',

@@ -21,10 +21,11 @@ describe('seedSocialNetwork against the real services', () => {
   beforeAll(async () => {
     system = await startTestSystem();
     dir = await mkdtemp(join(tmpdir(), 'loadgen-social-'));
-  }, 60_000);
+    // Four database services and their migrations on a busy two-core machine: bound a hang, not the pace.
+  }, 240_000);
   afterAll(async () => {
     await system?.close();
-    await rm(dir, { recursive: true, force: true });
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
   it('registers, follows, posts with images, likes and comments; a second run resumes without duplicates', async () => {
