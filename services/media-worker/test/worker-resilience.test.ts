@@ -175,5 +175,5 @@ describe('heartbeats and competing workers', () => {
     expect(perJob).toEqual(jobs.map(() => 1));
     expect(jobs.map((job) => media.results.get(job.mediaId)?.length)).toEqual(jobs.map(() => 1));
     for (const worker of workers) expect(worker.outcomes.length).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });

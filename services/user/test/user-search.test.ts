@@ -95,7 +95,7 @@ describe.each(backends)('user search on %s', (_name, start) => {
       ids.set(username, id);
     }
     headers = bearer(await backend.tokens.userToken(ids.get('bob') as string));
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await backend.close();
