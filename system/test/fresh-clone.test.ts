@@ -115,6 +115,7 @@ describe('a fresh clone, as a user runs it', () => {
       const gateway = base + 80;
       const args = ['start', '--', '--port', String(gateway), '--port-base', String(base)];
       const traceFile = join(parent, 'trace.log');
+      const started = Date.now();
       const system = hasStrace
         ? start(
             clone,
@@ -131,6 +132,11 @@ describe('a fresh clone, as a user runs it', () => {
           system.output,
         );
         expect(system.exitCode).toBeNull();
+        // The first-start figures, for the CI log (benchmarks are measured elsewhere; nothing is asserted on them).
+        const timings = system.output().match(/(ready in [\d.]+ s|seeded in [\d.]+ s)/g) ?? [];
+        process.stderr.write(
+          `fresh clone: banner ${((Date.now() - started) / 1000).toFixed(0)} s after npm start (${timings.join(', ')})\n`,
+        );
         expect(system.output()).toContain('Demo login   user_0 / scalegram-demo');
 
         const login = await fetch(`http://127.0.0.1:${gateway}/api/v1/auth/login`, {
