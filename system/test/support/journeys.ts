@@ -64,13 +64,24 @@ export async function mainJourney(gatewayUrl: string): Promise<void> {
   const media = await waitForReadyMedia(client, author, mediaId);
   expect(Object.keys(media.variants).length).toBeGreaterThan(0);
 
-  const created = await client.call('POST', '/api/v1/posts', {
+  const createPost = {
     token: author.accessToken,
+    headers: { 'idempotency-key': `"${uniqueName('post')}"` },
     body: { text: `Sunset over the harbour, with @${bob.username} #e2e`, mediaIds: [mediaId] },
-  });
+  };
+  const created = await client.call('POST', '/api/v1/posts', createPost);
   expect(created.status).toBe(201);
   expect(created.headers.get('location')).toBe(`/api/v1/posts/${created.body.id}`);
+  expect(created.headers.get('idempotent-replayed')).toBeNull();
   const postId: string = created.body.id;
+  // A retry with the same key gets the first answer back, marked as such, and writes nothing.
+  const replayed = await client.call('POST', '/api/v1/posts', createPost);
+  expect([replayed.status, replayed.body.id, replayed.headers.get('location')]).toEqual([
+    201,
+    postId,
+    `/api/v1/posts/${postId}`,
+  ]);
+  expect(replayed.headers.get('idempotent-replayed')).toBe('true');
 
   // The follower sees it, hydrated: the post, its author, its media with working URLs.
   const seen = await eventually('the post in the follower’s feed', async () =>

@@ -62,6 +62,14 @@ export async function checkPublishedContract(gatewayUrl: string): Promise<void> 
       where,
       expect.arrayContaining(['Retry-After', 'RateLimit', 'RateLimit-Policy']),
     ]);
+    // What was created is named in Location; a replayed create says so (the journeys check both live).
+    if (responses['201']) {
+      const created = Object.keys(responses['201'].headers as Json);
+      expect([where, created]).toEqual([where, expect.arrayContaining(['Location'])]);
+      if (operation.operationId === 'createPost') {
+        expect([where, created]).toEqual([where, expect.arrayContaining(['Idempotent-Replayed'])]);
+      }
+    }
     for (const [status, answer] of Object.entries(responses)) {
       if (Number(status) < 400) continue;
       expect([where, status, Object.keys(answer.content as Json)]).toEqual([

@@ -6,6 +6,9 @@
 //   (plugins/rate-limit.ts; absent when the limit is turned off);
 // - 502 (the upstream failed), 503 (unreachable, circuit open, or overloaded; may carry Retry-After)
 //   and 504 (the upstream timed out) on every operation, forwarded or composed;
+// - `Location` on every 201 (each public operation that creates something names it; the journeys check
+//   the header is there), and `Idempotent-Replayed` on the answers of an operation that takes an
+//   `Idempotency-Key` (the gateway forwards both, domain/forwarded-headers.ts);
 // - tag descriptions, licence and contact, and no component that nothing references.
 import {
   addResponseHeader,
@@ -38,6 +41,18 @@ export const EDGE_HEADERS = {
     required: true,
     schema: { type: 'integer', minimum: 0 },
     example: 30,
+  },
+  Location: {
+    description: 'Where the created resource is read from.',
+    required: true,
+    schema: { type: 'string', format: 'uri-reference' },
+    example: '/api/v1/posts/301989888000',
+  },
+  'Idempotent-Replayed': {
+    description:
+      'Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`.',
+    schema: { type: 'string', enum: ['true'] },
+    example: 'true',
   },
 } as const;
 
@@ -77,7 +92,14 @@ function addEdgeAnswers(operation: OpenApiObject, tokenRequired: boolean): void 
     ...EDGE_HEADERS['Retry-After'],
     required: false,
   });
-  for (const response of Object.values(responses)) {
+  if (responses['201']) addResponseHeader(responses['201'], 'Location', header('Location'));
+  const idempotent = ((operation.parameters ?? []) as OpenApiObject[]).some(
+    (parameter) => parameter.in === 'header' && String(parameter.name).toLowerCase() === 'idempotency-key',
+  );
+  for (const [status, response] of Object.entries(responses)) {
+    // A replay repeats the first answer, whatever its success status.
+    if (idempotent && status.startsWith('2'))
+      addResponseHeader(response, 'Idempotent-Replayed', header('Idempotent-Replayed'));
     addResponseHeader(response, 'RateLimit', header('RateLimit'));
     addResponseHeader(response, 'RateLimit-Policy', header('RateLimit-Policy'));
   }
