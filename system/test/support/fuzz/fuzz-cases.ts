@@ -109,7 +109,9 @@ export function casesFor(operation: Operation, context: FuzzContext): fc.Arbitra
     mustReject.push(badIds.map((id) => ({ what: `bad ${p.name}`, mustReject: true, path: { [p.name]: id } })));
   }
   for (const p of operation.query) {
-    const bad = invalidValue(p.schema, resolve, 0, true);
+    // A lone surrogate cannot cross a URL: its WTF-8 bytes are invalid UTF-8, which the server decodes as
+    // U+FFFD — valid text. So a query value built to break the contract must be well-formed to do so.
+    const bad = invalidValue(p.schema, resolve, 0, true)?.filter((value) => stringify(value).isWellFormed());
     if (bad)
       mustReject.push(
         bad.map((value) => ({

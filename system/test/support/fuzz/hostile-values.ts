@@ -108,7 +108,9 @@ export const BAD_IDS = [
 
 export const badIds: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...BAD_IDS),
-  fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+  // Out of the id range only (below 0, above 2^63 − 1): an in-range number is a valid id, not a bad one.
+  fc.bigInt({ min: -(2n ** 70n), max: -1n }).map(String),
+  fc.bigInt({ min: 2n ** 63n, max: 2n ** 70n }).map(String),
   hostileText,
 );
 
